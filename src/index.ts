@@ -1,0 +1,3 @@
+export * from './network/endpoints';
+export * from './network/studio-egress';
+export * from './network/secure-studio-vpc';
