@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-secure-studio',
@@ -17,10 +17,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
-  // Floor of the peer range: the first aws-cdk-lib whose Validations.acknowledge accepts
-  // cdk-nag v3 finding ids that contain '::' (docs/decisions/001-aws-cdk-lib-floor.md).
-  // Tests run against exactly this version so that the floor is what is proven.
-  cdkVersion: '2.270.0',
+  // Floor of the peer range: the lowest aws-cdk-lib the current cdk-nag major (v3) supports
+  // (docs/decisions/001-aws-cdk-lib-floor.md). Tests run against exactly this version.
+  cdkVersion: '2.257.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.16',
   devDeps: [
@@ -45,11 +44,36 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
     },
   },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
+  },
   gitignore: ['cdk.out/', '.venv/'],
+});
+
+// The example app and the benchmarks are type-checked like the tests and run with ts-node.
+for (const dir of ['examples', 'benchmarks']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+    },
+  });
+}
+
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize the example app into cdk.out/ with the four cdk-nag packs as a gate',
+  exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
+});
+project.addTask('benchmark', {
+  description: 'Print synth time, resource counts and policy sizes of the example stacks',
+  exec: 'ts-node --project benchmarks/tsconfig.json benchmarks/synth.ts',
 });
 
 // projen's test tsconfig sets isolatedModules, so ts-jest transpiles tests without
 // type-checking them; type-check the tests (and examples) explicitly.
-project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json && tsc --noEmit -p examples/tsconfig.json && tsc --noEmit -p benchmarks/tsconfig.json');
+project.testTask.spawn(synthExample);
 
 project.synth();

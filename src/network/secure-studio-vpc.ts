@@ -353,12 +353,12 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       invalid(NAME, 'studioSubnets', `the studio subnets span ${azs.size} Availability Zone(s)`,
         'subnets in at least 2 AZs, so that Studio survives the loss of one AZ');
     }
-    const cidrs = selected.subnets.map((subnet) => subnet.ipv4CidrBlock);
+    const cidrs = selected.subnets.map(knownCidr);
     if (cidrs.some((cidr) => cidr === undefined || isUnresolved(cidr))) {
       return;
     }
     const usable = cidrs.reduce((sum, cidr) => {
-      const parsed = parseIpv4Cidr(cidr);
+      const parsed = parseIpv4Cidr(cidr!);
       return sum + (parsed ? 2 ** (32 - parsed.prefixLength) - AwsLimits.RESERVED_ADDRESSES_PER_SUBNET : 0);
     }, 0);
     const needed = expectedUsers * ADDRESSES_PER_STUDIO_USER + endpointCount * selected.subnets.length;
@@ -409,6 +409,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     let destination: ec2.FlowLogDestination;
     let logGroup: logs.LogGroup | undefined;
+    let writePolicy: iam.ManagedPolicy | undefined;
     if (props.flowLogBucket) {
       if (props.flowLogRetention !== undefined || props.flowLogEncryptionKey) {
         invalid(NAME, 'flowLogBucket', 'set together with flowLogRetention or flowLogEncryptionKey',
@@ -428,13 +429,19 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         removalPolicy,
       });
       logGroup.node.addDependency(key);
-      destination = ec2.FlowLogDestination.toCloudWatchLogs(logGroup, this.createFlowLogRole(logGroup));
+      const writer = this.createFlowLogRole(logGroup);
+      writePolicy = writer.policy;
+      destination = ec2.FlowLogDestination.toCloudWatchLogs(logGroup, writer.role);
     }
     const flowLog = new ec2.FlowLog(this, 'FlowLog', {
       resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
       trafficType: ec2.FlowLogTrafficType.ALL,
       destination,
     });
+    if (writePolicy) {
+      // The flow log must not be created before its role may write to the log group.
+      flowLog.node.addDependency(writePolicy);
+    }
     return { flowLog, logGroup };
   }
 
@@ -442,7 +449,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
    * The role VPC Flow Logs assumes to write to the log group: trusted only for flow logs
    * of this account and region, with its permissions in a customer-managed policy.
    */
-  private createFlowLogRole(logGroup: logs.ILogGroup): iam.IRole {
+  private createFlowLogRole(logGroup: logs.ILogGroup): { role: iam.IRole; policy: iam.ManagedPolicy } {
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com').withConditions({
@@ -451,7 +458,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       }),
       description: `Lets VPC Flow Logs write the flow logs of ${this.node.path}`,
     });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+    const policy = new iam.ManagedPolicy(this, 'FlowLogPolicy', {
       description: `Writes the VPC flow logs of ${this.node.path} to their log group`,
       roles: [role],
       statements: [new iam.PolicyStatement({
@@ -459,7 +466,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         resources: [logGroup.logGroupArn],
       })],
     });
-    return role.withoutPolicyUpdates();
+    return { role: role.withoutPolicyUpdates(), policy };
   }
 
   private validateEndpointPolicySizes(): string[] {
@@ -522,6 +529,15 @@ function acknowledgeLookupFindings(lookup: cr.AwsCustomResource): void {
       'NIST.800.53.R5-LambdaInsideVPC',
       'PCI.DSS.321-LambdaInsideVPC',
     ]);
+}
+
+/** The subnet's CIDR block when known: an imported subnet without one throws on access. */
+function knownCidr(subnet: ec2.ISubnet): string | undefined {
+  try {
+    return subnet.ipv4CidrBlock;
+  } catch {
+    return undefined;
+  }
 }
 
 function requestedAzCount(props: SecureStudioVpcProps): number {

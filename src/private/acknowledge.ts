@@ -5,7 +5,18 @@ import { IConstruct } from 'constructs';
  * Acknowledges cdk-nag findings (by rule id, as cdk-nag v3 reads them from the
  * construct's metadata) on the one construct they concern, with the reason a security
  * reviewer reads. cdk-nag is not a runtime dependency: the ids are plain strings.
+ *
+ * Finding ids such as `AwsSolutions-IAM5[Resource::*]` contain '::', which
+ * `Validations.acknowledge` rejects before aws-cdk-lib 2.270; for those the same
+ * acknowledgement record is written to the metadata key that cdk-nag reads
+ * (docs/decisions/001-aws-cdk-lib-floor.md).
  */
 export function acknowledgeFindings(scope: IConstruct, reason: string, ruleIds: string[]): void {
-  Validations.of(scope).acknowledge(...ruleIds.map((id) => ({ id, reason })));
+  for (const id of ruleIds) {
+    if (id.includes('::')) {
+      scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`annotation::${id}`]: reason });
+    } else {
+      Validations.of(scope).acknowledge({ id, reason });
+    }
+  }
 }

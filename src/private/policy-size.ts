@@ -8,8 +8,6 @@ import { IConstruct } from 'constructs';
  * value AWS sees, so the figure errs on the safe side.
  */
 export function policyDocumentLength(scope: IConstruct, document: unknown): number {
-  if (document === undefined) {
-    return 0;
-  }
-  return JSON.stringify(Stack.of(scope).resolve(document)).length;
+  const resolved = Stack.of(scope).resolve(document);
+  return resolved === undefined ? 0 : JSON.stringify(resolved).length;
 }

@@ -1,0 +1,504 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureStudioVpc, SecureStudioVpcProps, StudioEgress, StudioEndpointService, StudioEndpointSet } from '../../src';
+import { nagErrors } from '../helpers/nag';
+import { natGatewayAz, routesOf, routeTableOf, subnetsOfGroup } from '../helpers/routing';
+import { agnosticStack, concreteStack } from '../helpers/stacks';
+
+function build(props: SecureStudioVpcProps = {}, stack: Stack = agnosticStack()) {
+  const network = new SecureStudioVpc(stack, 'Network', props);
+  return { stack, network, template: Template.fromStack(stack) };
+}
+
+const CORE_SERVICES = ['sagemaker.api', 'sagemaker.runtime', 'sts', 'logs', 'monitoring', 'kms', 'ecr.api', 'ecr.dkr', 'ssm'];
+
+describe('internet-free (default)', () => {
+  const { template, network, stack } = build();
+
+  test('two isolated studio subnets in two AZs, no public IPs', () => {
+    const studio = subnetsOfGroup(template, 'Studio');
+    expect(studio).toHaveLength(2);
+    expect(new Set(studio.map((s) => s.az)).size).toBe(2);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
+  });
+
+  test('no route to the internet exists', () => {
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Route', 0);
+    expect(network.natSubnets).toBeUndefined();
+    expect(network.firewallSubnets).toBeUndefined();
+  });
+
+  test('the default security group is restricted', () => {
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('S3 gateway endpoint on every studio route table, scoped to the account', () => {
+    const tables = subnetsOfGroup(template, 'Studio').map((s) => ({ Ref: routeTableOf(template, s.logicalId) }));
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+      RouteTableIds: Match.arrayWith(tables),
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow', Action: '*', Resource: '*', Principal: { AWS: '*' },
+          Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+        }],
+      },
+    });
+  });
+
+  test('core interface endpoints with private DNS, the endpoint group and an account-scoped policy', () => {
+    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } });
+    expect(Object.keys(endpoints)).toHaveLength(CORE_SERVICES.length);
+    const names = Object.values(endpoints).map((e: any) => JSON.stringify(e.Properties.ServiceName));
+    for (const service of CORE_SERVICES) {
+      expect(names.some((name) => name.endsWith(`.${service}"]]}`))).toBe(true);
+    }
+    const studioSubnets = subnetsOfGroup(template, 'Studio').map((s) => ({ Ref: s.logicalId }));
+    for (const endpoint of Object.values(endpoints) as any[]) {
+      expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
+      expect(endpoint.Properties.SubnetIds).toEqual(expect.arrayContaining(studioSubnets));
+      expect(endpoint.Properties.SubnetIds).toHaveLength(2);
+      expect(endpoint.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^NetworkEndpointSecurityGroup/), 'GroupId'] }]);
+      expect(endpoint.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+        Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+      })]);
+    }
+  });
+
+  test('studio security group: NFS and app ports from and to itself, 443 to endpoints and S3, nothing to the internet', () => {
+    const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
+    const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 3);
+    for (const [from, to] of [[2049, 2049], [8192, 65535]]) {
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: studioSg, SourceSecurityGroupId: studioSg, IpProtocol: 'tcp', FromPort: from, ToPort: to,
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: studioSg, DestinationSecurityGroupId: studioSg, IpProtocol: 'tcp', FromPort: from, ToPort: to,
+      });
+    }
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 4);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: studioSg, DestinationSecurityGroupId: endpointSg, IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: studioSg,
+      DestinationPrefixListId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkS3PrefixListLookup'), 'PrefixLists.0.PrefixListId'] },
+      IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+    });
+    // No inline rule, in particular none to 0.0.0.0/0: CloudFormation removes EC2's default
+    // allow-all egress rule when an AWS::EC2::SecurityGroupEgress is added to the group.
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps'),
+      SecurityGroupEgress: Match.absent(),
+    });
+  });
+
+  test('endpoint security group admits 443 from the studio group only, never from the VPC CIDR', () => {
+    const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
+    const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: endpointSg, SourceSecurityGroupId: studioSg, IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Interface VPC endpoints'),
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+  });
+
+  test('the S3 prefix list is looked up at deploy time with a read-only call', () => {
+    const lookups = Object.values(template.findResources('Custom::AWS'));
+    expect(lookups).toHaveLength(1);
+    const create = JSON.stringify(lookups[0].Properties.Create);
+    expect(create).toContain('\\"service\\":\\"EC2\\",\\"action\\":\\"describeManagedPrefixLists\\"');
+    expect(create).toContain('\\"Values\\":[\\"com.amazonaws.');
+    expect(create).toContain('.s3\\"]');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'ec2:DescribeManagedPrefixLists', Effect: 'Allow', Resource: '*' }] },
+    });
+  });
+
+  test('flow logs of all traffic go to a KMS-encrypted, retained log group with one year retention', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: { Ref: Match.stringLikeRegexp('^NetworkFlowLogGroup') },
+      DeliverLogsPermissionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkFlowLogRole'), 'Arn'] },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkFlowLogKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          })]),
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the flow log role trusts only flow logs of this account and holds a managed policy, created before the flow log', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+        }],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkFlowLogGroup'), 'Arn'] },
+        }],
+      },
+    });
+    const flowLog = Object.values(template.findResources('AWS::EC2::FlowLog'))[0];
+    expect(flowLog.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^NetworkFlowLogPolicy/)]));
+  });
+
+  test('exposes the network pieces', () => {
+    expect(network.connections.securityGroups).toEqual([network.studioSecurityGroup]);
+    expect(network.flowLogGroup).toBeDefined();
+    expect(network.vpc.selectSubnets(network.studioSubnets).subnets).toHaveLength(2);
+    expect(network.findInterfaceEndpoint(StudioEndpointService.SSM)).toBeInstanceOf(ec2.InterfaceVpcEndpoint);
+    expect(network.findInterfaceEndpoint(StudioEndpointService.SAGEMAKER_STUDIO)).toBeUndefined();
+    expect(stack.resolve(network.s3Endpoint.vpcEndpointId)).toEqual({ Ref: expect.stringMatching(/^NetworkS3Endpoint/) });
+  });
+});
+
+describe('NAT per AZ', () => {
+  const { template, network } = build({ egress: StudioEgress.NAT_PER_AZ, maxAzs: 3 }, concreteStack());
+
+  test('three studio and three NAT subnets, one NAT gateway per AZ', () => {
+    expect(subnetsOfGroup(template, 'Studio')).toHaveLength(3);
+    expect(subnetsOfGroup(template, 'Nat')).toHaveLength(3);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    expect(network.natSubnets).toEqual({ subnetGroupName: 'Nat' });
+  });
+
+  test("each studio subnet's default route goes to the NAT gateway of its own AZ", () => {
+    for (const subnet of subnetsOfGroup(template, 'Studio')) {
+      const routes = routesOf(template, routeTableOf(template, subnet.logicalId));
+      expect(routes).toHaveLength(1);
+      expect(routes[0].DestinationCidrBlock).toBe('0.0.0.0/0');
+      expect(natGatewayAz(template, routes[0].NatGatewayId.Ref)).toBe(subnet.az);
+    }
+  });
+
+  test("each NAT subnet's default route goes to the internet gateway", () => {
+    for (const subnet of subnetsOfGroup(template, 'Nat')) {
+      const routes = routesOf(template, routeTableOf(template, subnet.logicalId));
+      expect(routes).toEqual([expect.objectContaining({ DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: expect.stringMatching(/IGW/) } })]);
+    }
+  });
+
+  test('the studio group may reach the internet on 443 only', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+    });
+  });
+});
+
+describe('shared NAT', () => {
+  test('one NAT gateway, every studio subnet routes to it, and a warning says what that costs', () => {
+    const { template, stack } = build({ egress: StudioEgress.SHARED_NAT });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    const nat = Object.keys(template.findResources('AWS::EC2::NatGateway'))[0];
+    for (const subnet of subnetsOfGroup(template, 'Studio')) {
+      expect(routesOf(template, routeTableOf(template, subnet.logicalId))).toEqual([
+        expect.objectContaining({ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: nat } }),
+      ]);
+    }
+    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp('share one NAT gateway'));
+  });
+});
+
+describe('firewall-ready layout', () => {
+  const { template, network } = build({ egress: StudioEgress.FIREWALL_READY, maxAzs: 3 }, concreteStack());
+
+  test('a /28 firewall subnet and a /28 NAT subnet per AZ beside each studio subnet', () => {
+    const studioAzs = subnetsOfGroup(template, 'Studio').map((s) => s.az).sort();
+    for (const group of ['Nat', 'Firewall']) {
+      const subnets = subnetsOfGroup(template, group);
+      expect(subnets.map((s) => s.az).sort()).toEqual(studioAzs);
+      expect(subnets.every((s) => s.cidr.endsWith('/28'))).toBe(true);
+    }
+    expect(network.firewallSubnets).toEqual({ subnetGroupName: 'Firewall' });
+  });
+
+  test('NAT gateways stand in the NAT subnets, never in the firewall subnets', () => {
+    const natSubnets = new Set(subnetsOfGroup(template, 'Nat').map((s) => s.logicalId));
+    const nats = Object.values(template.findResources('AWS::EC2::NatGateway'));
+    expect(nats).toHaveLength(3);
+    expect(nats.every((nat: any) => natSubnets.has(nat.Properties.SubnetId.Ref))).toBe(true);
+  });
+
+  test("studio subnets route to the NAT gateway of their own AZ", () => {
+    for (const subnet of subnetsOfGroup(template, 'Studio')) {
+      const [route] = routesOf(template, routeTableOf(template, subnet.logicalId));
+      expect(natGatewayAz(template, route.NatGatewayId.Ref)).toBe(subnet.az);
+    }
+  });
+});
+
+describe('endpoint choices and policies', () => {
+  test('an organization id scopes every endpoint policy to the organization', () => {
+    const { template } = build({ endpointPolicyOrganizationId: 'o-a1b2c3d4e5' });
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(CORE_SERVICES.length + 1);
+    for (const endpoint of endpoints as any[]) {
+      expect(endpoint.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      })]);
+    }
+  });
+
+  test('optional sets add their endpoints; a service without policy support gets no policy', () => {
+    const { template, network } = build({
+      interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.CANVAS, StudioEndpointSet.STUDIO_UI, StudioEndpointSet.PROJECTS],
+    });
+    const expected = StudioEndpointSet.CORE.services.length + StudioEndpointSet.CANVAS.services.length + 2;
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', expected + 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['aws.sagemaker.', { Ref: 'AWS::Region' }, '.studio']] },
+      PrivateDnsEnabled: true,
+      PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { AWS: '*' } })] }),
+    });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.redshift-data']] },
+      PolicyDocument: Match.absent(),
+    });
+    expect(network.findInterfaceEndpoint(StudioEndpointService.SAGEMAKER_STUDIO)).toBeDefined();
+  });
+
+  test('addToEndpointPolicy adds a statement to one endpoint only', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network');
+    network.addToEndpointPolicy(StudioEndpointService.SSM, new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['ssm:*'],
+      resources: ['*'],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/Operator' } },
+    }));
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.ssm']] },
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Allow' }), Match.objectLike({ Effect: 'Deny', Action: 'ssm:*' })] },
+    });
+    const withDeny = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))
+      .filter((e: any) => e.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Deny'));
+    expect(withDeny).toHaveLength(1);
+  });
+
+  test('addToEndpointPolicy refuses a missing endpoint and a service without policy support', () => {
+    const statement = new iam.PolicyStatement({ actions: ['sagemaker:*'], resources: ['*'], principals: [new iam.AnyPrincipal()] });
+    const { network } = build();
+    expect(() => network.addToEndpointPolicy(StudioEndpointService.SAGEMAKER_STUDIO, statement)).toThrow(
+      "SecureStudioVpc addToEndpointPolicy: no interface endpoint for service 'SageMakerStudio'; add its StudioEndpointSet to interfaceEndpoints first");
+    const canvas = build({ interfaceEndpoints: [StudioEndpointSet.CANVAS] }).network;
+    expect(() => canvas.addToEndpointPolicy(StudioEndpointService.REDSHIFT_DATA, statement)).toThrow(
+      "SecureStudioVpc addToEndpointPolicy: service 'RedshiftData' does not accept a VPC endpoint policy; control access to it with identity policies and the endpoint security group");
+  });
+
+  test('an endpoint policy over 20,480 characters fails synthesis', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network');
+    for (let i = 0; i < 120; i++) {
+      network.addToEndpointPolicy(StudioEndpointService.KMS, new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: [`arn:aws:kms:eu-west-1:111111111111:key/${String(i).padStart(8, '0')}-aaaa-bbbb-cccc-dddddddddddd`],
+        conditions: { StringEquals: { 'aws:PrincipalTag/team': `team-${i}` } },
+      }));
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/endpoint policy of 'Kms': \d+ characters exceed the limit of 20480/);
+  });
+
+  test('the S3 prefix list can be given, which removes the deploy-time lookup', () => {
+    const stack = agnosticStack();
+    const prefixList = ec2.PrefixList.fromPrefixListId(stack, 'S3List', 'pl-6da54004');
+    const { template } = build({ s3PrefixList: prefixList }, stack);
+    template.resourceCountIs('Custom::AWS', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { DestinationPrefixListId: 'pl-6da54004', FromPort: 443, ToPort: 443 });
+  });
+});
+
+describe('flow log destinations', () => {
+  test('to an S3 bucket instead of a log group', () => {
+    const stack = agnosticStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Logs', 'central-flow-logs');
+    const { template, network } = build({ flowLogBucket: bucket }, stack);
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      LogDestinationType: 's3', TrafficType: 'ALL',
+      LogDestination: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::central-flow-logs']] },
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(network.flowLogGroup).toBeUndefined();
+  });
+
+  test('retention and removal policy are configurable', () => {
+    const { template } = build({ flowLogRetention: logs.RetentionDays.TEN_YEARS, removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 3653 }, DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('adopting an existing VPC', () => {
+  function existingVpc(stack: Stack, cidrs = ['10.1.0.0/20', '10.1.16.0/20']): ec2.IVpc {
+    return ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      isolatedSubnetIds: ['subnet-aaaa', 'subnet-bbbb'],
+      isolatedSubnetRouteTableIds: ['rtb-aaaa', 'rtb-bbbb'],
+      isolatedSubnetIpv4CidrBlocks: cidrs,
+    });
+  }
+
+  test('adds security groups, endpoints and flow logs but no network', () => {
+    const stack = agnosticStack();
+    const { template } = build({ vpc: existingVpc(stack) }, stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-aaaa', 'rtb-bbbb'] });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', SubnetIds: ['subnet-aaaa', 'subnet-bbbb'] });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceId: 'vpc-0123456789abcdef0', TrafficType: 'ALL' });
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 4);
+  });
+
+  test('refuses props that shape a new VPC', () => {
+    const stack = agnosticStack();
+    expect(() => new SecureStudioVpc(stack, 'Network', { vpc: existingVpc(stack), egress: StudioEgress.NAT_PER_AZ })).toThrow(
+      'SecureStudioVpc egress: set together with vpc; egress shapes a new VPC; leave it unset when adopting an existing vpc');
+  });
+
+  test('refuses studio subnets in a single AZ', () => {
+    const stack = agnosticStack();
+    const vpc = existingVpc(stack);
+    expect(() => new SecureStudioVpc(stack, 'Network', { vpc, studioSubnets: { subnetFilters: [ec2.SubnetFilter.byIds(['subnet-aaaa'])] } })).toThrow(
+      'SecureStudioVpc studioSubnets: the studio subnets span 1 Availability Zone(s); subnets in at least 2 AZs, so that Studio survives the loss of one AZ');
+  });
+
+  test('refuses subnets too small for the expected users', () => {
+    const stack = agnosticStack();
+    const vpc = existingVpc(stack, ['10.1.0.0/26', '10.1.0.64/26']);
+    expect(() => new SecureStudioVpc(stack, 'Network', { vpc, expectedUsers: 30 })).toThrow(
+      'SecureStudioVpc expectedUsers: 30 users need up to 138 addresses (4 per user plus one per interface endpoint and subnet) ' +
+      'but the studio subnets hold 118; a larger cidr or studioSubnetCidrMask (or, for an adopted VPC, larger studioSubnets), or fewer expectedUsers');
+  });
+});
+
+describe('validation', () => {
+  const cases: [string, SecureStudioVpcProps, string][] = [
+    ['one AZ', { maxAzs: 1 },
+      'SecureStudioVpc maxAzs: 1 Availability Zone(s) requested; at least 2 AZs, so that Studio survives the loss of one AZ'],
+    ['one explicit AZ', { availabilityZones: ['eu-west-1a'] },
+      'SecureStudioVpc availabilityZones: 1 Availability Zone(s) requested; at least 2 AZs, so that Studio survives the loss of one AZ'],
+    ['maxAzs and availabilityZones', { maxAzs: 2, availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+      'SecureStudioVpc maxAzs: set together with availabilityZones; either maxAzs or availabilityZones'],
+    ['malformed CIDR', { cidr: '10.0.0/16' },
+      "SecureStudioVpc cidr: '10.0.0/16' is not a valid VPC CIDR block; an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16"],
+    ['host bits set', { cidr: '10.0.0.1/16' },
+      "SecureStudioVpc cidr: '10.0.0.1/16' is not a valid VPC CIDR block; an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16"],
+    ['VPC larger than /16', { cidr: '10.0.0.0/8' },
+      "SecureStudioVpc cidr: '10.0.0.0/8' is not a valid VPC CIDR block; an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16"],
+    ['studio subnets that do not fit', { cidr: '10.0.0.0/20', studioSubnetCidrMask: 20 },
+      'SecureStudioVpc studioSubnetCidrMask: /20 studio subnets in 2 AZs do not fit in 10.0.0.0/20; a prefix length from /21 to /28'],
+    ['no room left for egress subnets', { cidr: '10.0.0.0/20', studioSubnetCidrMask: 21, egress: StudioEgress.NAT_PER_AZ },
+      'SecureStudioVpc cidr: 10.0.0.0/20 cannot hold 2 /21 studio subnets and the egress subnets; a larger VPC CIDR block or a larger studioSubnetCidrMask'],
+    ['too many users for the subnets', { cidr: '10.0.0.0/24', expectedUsers: 100 },
+      'SecureStudioVpc expectedUsers: 100 users need up to 418 addresses (4 per user plus one per interface endpoint and subnet) ' +
+      'but the studio subnets hold 118; a larger cidr or studioSubnetCidrMask (or, for an adopted VPC, larger studioSubnets), or fewer expectedUsers'],
+    ['no users', { expectedUsers: 0 }, 'SecureStudioVpc expectedUsers: got 0; a whole number of at least 1'],
+    ['a service twice', { interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.of(StudioEndpointService.KMS)] },
+      "SecureStudioVpc interfaceEndpoints: service 'Kms' is asked for twice (also as 'Kms'); each service once; " +
+      'the preset sets are disjoint, so list a single service only when no chosen set holds it'],
+    ['a service twice under another id',
+      { interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.of(StudioEndpointService.of('MyKms', ec2.InterfaceVpcEndpointAwsService.KMS, true))] },
+      "SecureStudioVpc interfaceEndpoints: service 'MyKms' is asked for twice (also as 'Kms'); each service once; " +
+      'the preset sets are disjoint, so list a single service only when no chosen set holds it'],
+    ['more than 50 interface endpoints',
+      { interfaceEndpoints: [StudioEndpointSet.of(...Array.from({ length: 51 }, (_, i) =>
+        StudioEndpointService.of(`Service${i}`, new ec2.InterfaceVpcEndpointService(`com.example.service${i}`), false)))] },
+      'SecureStudioVpc interfaceEndpoints: 51 interface endpoints requested; at most 50 per VPC (the default quota)'],
+    ['studioSubnets without vpc', { studioSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+      'SecureStudioVpc studioSubnets: given without vpc; select subnets only of an adopted vpc'],
+    ['flow log bucket and log group options', { flowLogBucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'logs'), flowLogRetention: logs.RetentionDays.ONE_MONTH },
+      'SecureStudioVpc flowLogBucket: set together with flowLogRetention or flowLogEncryptionKey; ' +
+      'either flowLogBucket (the bucket governs retention and encryption) or the log-group options'],
+    ['malformed organization id', { endpointPolicyOrganizationId: 'org-123' },
+      "SecureStudioVpc endpointPolicyOrganizationId: 'org-123' is not an AWS Organization id; 'o-' followed by 10 to 32 lower-case letters or digits"],
+  ];
+
+  test.each(cases)('%s', (_name, props, message) => {
+    expect(() => new SecureStudioVpc(agnosticStack(), 'Network', props)).toThrow(message);
+  });
+
+  test('a custom endpoint service needs a usable id', () => {
+    expect(() => StudioEndpointService.of('my-service', ec2.InterfaceVpcEndpointAwsService.BEDROCK, true)).toThrow(
+      "StudioEndpointService id: 'my-service' is not a valid id; use letters and digits, starting with a letter (e.g. 'Bedrock')");
+  });
+
+  test('an environment-agnostic stack that cannot give the AZs asked for warns', () => {
+    const stack = agnosticStack();
+    new SecureStudioVpc(stack, 'Network', { maxAzs: 3 });
+    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp('3 AZs were asked for but the stack resolves only 2'));
+  });
+
+  test('a concrete stack gets the three AZs it asks for, without warning', () => {
+    const stack = concreteStack();
+    new SecureStudioVpc(stack, 'Network', { maxAzs: 3 });
+    expect(subnetsOfGroup(Template.fromStack(stack), 'Studio').map((s) => s.az).sort()).toEqual(['"eu-west-1a"', '"eu-west-1b"', '"eu-west-1c"']);
+    Annotations.fromStack(stack).hasNoWarning('/Test/Network', Match.anyValue());
+  });
+});
+
+describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1', () => {
+  test.each([
+    ['internet-free', StudioEgress.NONE],
+    ['NAT per AZ', StudioEgress.NAT_PER_AZ],
+    ['shared NAT', StudioEgress.SHARED_NAT],
+    ['firewall-ready', StudioEgress.FIREWALL_READY],
+  ])('%s: no unacknowledged error', (_name, egress) => {
+    const { stack } = build({ egress, maxAzs: 3 }, concreteStack());
+    expect(nagErrors(stack)).toEqual([]);
+  });
+
+  test('an adopted VPC with a given S3 prefix list: no unacknowledged error', () => {
+    const stack = agnosticStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
+      vpcId: 'vpc-1', availabilityZones: ['a', 'b'], isolatedSubnetIds: ['s-1', 's-2'], isolatedSubnetRouteTableIds: ['r-1', 'r-2'],
+    });
+    build({ vpc, s3PrefixList: ec2.PrefixList.fromPrefixListId(stack, 'S3List', 'pl-1') }, stack);
+    expect(nagErrors(stack)).toEqual([]);
+  });
+
+  test('the gate can fail: a plain VPC with default settings has unacknowledged errors', () => {
+    const stack = new Stack(new App(), 'Plain');
+    new ec2.Vpc(stack, 'Vpc');
+    Template.fromStack(stack);
+    expect(nagErrors(stack)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-VPC7 @ Plain\/Vpc/)]));
+  });
+});
