@@ -17,9 +17,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
-  // Floor of the peer range: the lowest aws-cdk-lib the current cdk-nag major (v3) supports
-  // (docs/decisions/001-aws-cdk-lib-floor.md). Tests run against exactly this version.
-  cdkVersion: '2.257.0',
+  // Floor of the peer range: the first aws-cdk-lib that hands the construct tree to
+  // validation plugins, which cdk-nag v3 needs (docs/decisions/001-aws-cdk-lib-floor.md).
+  // Tests run against exactly this version, so the floor is what is proven.
+  cdkVersion: '2.258.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.16',
   devDeps: [
@@ -75,5 +76,9 @@ project.addTask('benchmark', {
 // type-checking them; type-check the tests (and examples) explicitly.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json && tsc --noEmit -p examples/tsconfig.json && tsc --noEmit -p benchmarks/tsconfig.json');
 project.testTask.spawn(synthExample);
+
+// Package the Python wheel and the Java jar in CI too (projen packages only JS when CI is set).
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package-all')!);
 
 project.synth();
