@@ -48,7 +48,10 @@ describe('internet-free (default)', () => {
       RouteTableIds: Match.arrayWith(tables),
       PolicyDocument: {
         Statement: [{
-          Effect: 'Allow', Action: '*', Resource: '*', Principal: { AWS: '*' },
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Principal: { AWS: '*' },
           Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
         }],
       },
@@ -93,7 +96,9 @@ describe('internet-free (default)', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       GroupId: studioSg,
       DestinationPrefixListId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkS3PrefixListLookup'), 'PrefixLists.0.PrefixListId'] },
-      IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
     });
     // No inline rule, in particular none to 0.0.0.0/0: CloudFormation removes EC2's default
     // allow-all egress rule when an AWS::EC2::SecurityGroupEgress is added to the group.
@@ -130,7 +135,9 @@ describe('internet-free (default)', () => {
 
   test('flow logs of all traffic go to a KMS-encrypted, retained log group with one year retention', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', {
-      ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs',
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
       LogGroupName: { Ref: Match.stringLikeRegexp('^NetworkFlowLogGroup') },
       DeliverLogsPermissionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkFlowLogRole'), 'Arn'] },
     });
@@ -156,7 +163,9 @@ describe('internet-free (default)', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{
-          Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
         }],
       },
@@ -253,7 +262,7 @@ describe('firewall-ready layout', () => {
     expect(nats.every((nat: any) => natSubnets.has(nat.Properties.SubnetId.Ref))).toBe(true);
   });
 
-  test("studio subnets route to the NAT gateway of their own AZ", () => {
+  test('studio subnets route to the NAT gateway of their own AZ', () => {
     for (const subnet of subnetsOfGroup(template, 'Studio')) {
       const [route] = routesOf(template, routeTableOf(template, subnet.logicalId));
       expect(natGatewayAz(template, route.NatGatewayId.Ref)).toBe(subnet.az);
@@ -350,7 +359,8 @@ describe('flow log destinations', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'Logs', 'central-flow-logs');
     const { template, network } = build({ flowLogBucket: bucket }, stack);
     template.hasResourceProperties('AWS::EC2::FlowLog', {
-      LogDestinationType: 's3', TrafficType: 'ALL',
+      LogDestinationType: 's3',
+      TrafficType: 'ALL',
       LogDestination: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::central-flow-logs']] },
     });
     template.resourceCountIs('AWS::Logs::LogGroup', 0);
@@ -440,8 +450,10 @@ describe('validation', () => {
       "SecureStudioVpc interfaceEndpoints: service 'MyKms' is asked for twice (also as 'Kms'); each service once; " +
       'the preset sets are disjoint, so list a single service only when no chosen set holds it'],
     ['more than 50 interface endpoints',
-      { interfaceEndpoints: [StudioEndpointSet.of(...Array.from({ length: 51 }, (_, i) =>
-        StudioEndpointService.of(`Service${i}`, new ec2.InterfaceVpcEndpointService(`com.example.service${i}`), false)))] },
+      {
+        interfaceEndpoints: [StudioEndpointSet.of(...Array.from({ length: 51 }, (_, i) =>
+          StudioEndpointService.of(`Service${i}`, new ec2.InterfaceVpcEndpointService(`com.example.service${i}`), false)))],
+      },
       'SecureStudioVpc interfaceEndpoints: 51 interface endpoints requested; at most 50 per VPC (the default quota)'],
     ['studioSubnets without vpc', { studioSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
       'SecureStudioVpc studioSubnets: given without vpc; select subnets only of an adopted vpc'],
