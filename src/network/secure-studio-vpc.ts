@@ -190,7 +190,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: SecureStudioVpcProps = {}) {
     super(scope, id);
     validateOrganizationId(props.endpointPolicyOrganizationId);
-    const services = collectEndpointServices(props.interfaceEndpoints ?? [StudioEndpointSet.CORE]);
+    const services = collectEndpointServices(this, props.interfaceEndpoints ?? [StudioEndpointSet.CORE]);
 
     if (props.vpc) {
       rejectCreationProps(props);
@@ -290,18 +290,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       invalid(NAME, 'cidr', `'${cidrText}' is not a valid VPC CIDR block`, 'an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16');
     }
     const azCount = requestedAzCount(props);
-    const extraGroups = this.egress.mode === StudioEgressMode.FIREWALL ? 2 : this.egress.allowsInternet ? 1 : 0;
-    const studioMask = props.studioSubnetCidrMask ?? cidr.prefixLength + Math.ceil(Math.log2(azCount)) + 1;
-    const minimumMask = cidr.prefixLength + Math.ceil(Math.log2(azCount));
-    if (!Number.isInteger(studioMask) || studioMask < Math.max(AwsLimits.MIN_VPC_PREFIX_LENGTH, minimumMask) || studioMask > SMALL_SUBNET_MASK) {
-      invalid(NAME, 'studioSubnetCidrMask', `/${studioMask} studio subnets in ${azCount} AZs do not fit in ${cidrText}`,
-        `a prefix length from /${Math.max(AwsLimits.MIN_VPC_PREFIX_LENGTH, minimumMask + (extraGroups > 0 ? 1 : 0))} to /${SMALL_SUBNET_MASK}`);
-    }
-    const needed = azCount * (2 ** (32 - studioMask) + extraGroups * 2 ** (32 - SMALL_SUBNET_MASK));
-    if (needed > 2 ** (32 - cidr.prefixLength)) {
-      invalid(NAME, 'cidr', `${cidrText} cannot hold ${azCount} /${studioMask} studio subnets and the egress subnets`,
-        'a larger VPC CIDR block or a larger studioSubnetCidrMask');
-    }
+    const studioMask = this.studioSubnetMask(cidrText, cidr.prefixLength, azCount, props.studioSubnetCidrMask);
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidrText),
@@ -326,6 +315,31 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         'Use StudioEgress.NAT_PER_AZ for production, or acknowledge this warning as a cost decision.');
     }
     return vpc;
+  }
+
+  /**
+   * The prefix length of the studio subnets: the given one if the studio and egress
+   * subnets of every AZ fit in the VPC with it, else half the VPC split across the AZs.
+   */
+  private studioSubnetMask(cidrText: string, vpcPrefix: number, azCount: number, requested?: number): number {
+    const smallGroups = this.egress.mode === StudioEgressMode.FIREWALL ? 2 : this.egress.allowsInternet ? 1 : 0;
+    const fits = (mask: number) => azCount * (2 ** (32 - mask) + smallGroups * 2 ** (32 - SMALL_SUBNET_MASK)) <= 2 ** (32 - vpcPrefix);
+    let largestFitting: number | undefined;
+    for (let mask = SMALL_SUBNET_MASK; mask >= Math.max(vpcPrefix, AwsLimits.MIN_VPC_PREFIX_LENGTH) && fits(mask); mask--) {
+      largestFitting = mask;
+    }
+    if (largestFitting === undefined) {
+      invalid(NAME, 'cidr', `${cidrText} cannot hold a studio subnet${smallGroups > 0 ? ' and the egress subnets' : ''} in each of ${azCount} AZs`,
+        'a larger VPC CIDR block, e.g. 10.0.0.0/16');
+    }
+    if (requested === undefined) {
+      return Math.max(largestFitting, vpcPrefix + Math.ceil(Math.log2(azCount)) + 1);
+    }
+    if (!Number.isInteger(requested) || requested < largestFitting || requested > SMALL_SUBNET_MASK) {
+      invalid(NAME, 'studioSubnetCidrMask', `/${requested} studio subnets in ${azCount} AZs${smallGroups > 0 ? ' with the egress subnets' : ''} do not fit in ${cidrText}`,
+        `a prefix length from /${largestFitting} to /${SMALL_SUBNET_MASK}`);
+    }
+    return requested;
   }
 
   private subnetConfiguration(studioMask: number): ec2.SubnetConfiguration[] {
@@ -567,17 +581,19 @@ function validateOrganizationId(organizationId?: string): void {
   }
 }
 
-function collectEndpointServices(sets: StudioEndpointSet[]): StudioEndpointService[] {
+function collectEndpointServices(scope: Construct, sets: StudioEndpointSet[]): StudioEndpointService[] {
   const byId = new Map<string, StudioEndpointService>();
   const byName = new Map<string, StudioEndpointService>();
   for (const service of sets.flatMap((set) => set.services)) {
-    const twin = byId.get(service.id) ?? byName.get(service.service.name);
+    // Names hold region tokens that differ per instance: compare them resolved.
+    const name = JSON.stringify(Stack.of(scope).resolve(service.service.name));
+    const twin = byId.get(service.id) ?? byName.get(name);
     if (twin) {
       invalid(NAME, 'interfaceEndpoints', `service '${service.id}' is asked for twice (also as '${twin.id}')`,
         'each service once; the preset sets are disjoint, so list a single service only when no chosen set holds it');
     }
     byId.set(service.id, service);
-    byName.set(service.service.name, service);
+    byName.set(name, service);
   }
   if (byId.size > AwsLimits.INTERFACE_ENDPOINTS_PER_VPC) {
     invalid(NAME, 'interfaceEndpoints', `${byId.size} interface endpoints requested`,

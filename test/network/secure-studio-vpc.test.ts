@@ -437,7 +437,11 @@ describe('validation', () => {
     ['studio subnets that do not fit', { cidr: '10.0.0.0/20', studioSubnetCidrMask: 20 },
       'SecureStudioVpc studioSubnetCidrMask: /20 studio subnets in 2 AZs do not fit in 10.0.0.0/20; a prefix length from /21 to /28'],
     ['no room left for egress subnets', { cidr: '10.0.0.0/20', studioSubnetCidrMask: 21, egress: StudioEgress.NAT_PER_AZ },
-      'SecureStudioVpc cidr: 10.0.0.0/20 cannot hold 2 /21 studio subnets and the egress subnets; a larger VPC CIDR block or a larger studioSubnetCidrMask'],
+      'SecureStudioVpc studioSubnetCidrMask: /21 studio subnets in 2 AZs with the egress subnets do not fit in 10.0.0.0/20; a prefix length from /22 to /28'],
+    ['a VPC too small for the AZs', { cidr: '10.0.0.0/28', egress: StudioEgress.FIREWALL_READY },
+      'SecureStudioVpc cidr: 10.0.0.0/28 cannot hold a studio subnet and the egress subnets in each of 2 AZs; a larger VPC CIDR block, e.g. 10.0.0.0/16'],
+    ['a studio mask out of range', { studioSubnetCidrMask: 30 },
+      'SecureStudioVpc studioSubnetCidrMask: /30 studio subnets in 2 AZs do not fit in 10.0.0.0/16; a prefix length from /17 to /28'],
     ['too many users for the subnets', { cidr: '10.0.0.0/24', expectedUsers: 100 },
       'SecureStudioVpc expectedUsers: 100 users need up to 418 addresses (4 per user plus one per interface endpoint and subnet) ' +
       'but the studio subnets hold 118; a larger cidr or studioSubnetCidrMask (or, for an adopted VPC, larger studioSubnets), or fewer expectedUsers'],
@@ -448,6 +452,10 @@ describe('validation', () => {
     ['a service twice under another id',
       { interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.of(StudioEndpointService.of('MyKms', ec2.InterfaceVpcEndpointAwsService.KMS, true))] },
       "SecureStudioVpc interfaceEndpoints: service 'MyKms' is asked for twice (also as 'Kms'); each service once; " +
+      'the preset sets are disjoint, so list a single service only when no chosen set holds it'],
+    ['a service twice under another id and instance',
+      { interfaceEndpoints: [StudioEndpointSet.CANVAS, StudioEndpointSet.of(StudioEndpointService.of('Rsd', new ec2.InterfaceVpcEndpointAwsService('redshift-data'), true))] },
+      "SecureStudioVpc interfaceEndpoints: service 'Rsd' is asked for twice (also as 'RedshiftData'); each service once; " +
       'the preset sets are disjoint, so list a single service only when no chosen set holds it'],
     ['more than 50 interface endpoints',
       {
