@@ -52,6 +52,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.venv/'],
 });
 
+// unrs-resolver (via eslint-import-resolver-typescript) 1.13 lists optional native bindings
+// that the registry does not serve, which makes `npm ci` reject the lock file.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // The example app and the benchmarks are type-checked like the tests and run with ts-node.
 for (const dir of ['examples', 'benchmarks']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
