@@ -1,5 +1,4 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
  * An AWS service reached from the studio subnets through an interface VPC endpoint,
@@ -146,22 +145,4 @@ export class StudioEndpointSet {
     /** The services of this set. */
     public readonly services: StudioEndpointService[],
   ) {}
-}
-
-/**
- * The default policy of every endpoint the library creates: any action, but only by
- * principals of this account (or of the given AWS Organization). It keeps stolen
- * credentials of other accounts from being used through the environment's endpoints.
- */
-export function principalScopedEndpointStatement(account: string, organizationId?: string): iam.PolicyStatement {
-  const condition = organizationId
-    ? { 'aws:PrincipalOrgID': organizationId }
-    : { 'aws:PrincipalAccount': account };
-  return new iam.PolicyStatement({
-    sid: organizationId ? 'AllowPrincipalsOfThisOrganization' : 'AllowPrincipalsOfThisAccount',
-    principals: [new iam.AnyPrincipal()],
-    actions: ['*'],
-    resources: ['*'],
-    conditions: { StringEquals: condition },
-  });
 }

@@ -4,23 +4,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { principalScopedEndpointStatement, StudioEndpointService, StudioEndpointSet } from './endpoints';
+import { StudioEndpointService, StudioEndpointSet } from './endpoints';
 import { StudioEgress, StudioEgressMode } from './studio-egress';
 import { acknowledgeFindings } from '../private/acknowledge';
 import { ADDRESSES_PER_STUDIO_USER, AwsLimits } from '../private/aws-limits';
+import { collectEndpointServices, principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { policyDocumentLength } from '../private/policy-size';
+import { lookupS3PrefixListId } from '../private/s3-prefix-list';
 import { invalid, isUnresolved, parseIpv4Cidr } from '../private/validation';
+import { createVpcFlowLog } from '../private/vpc-flow-log';
 
 const NAME = 'SecureStudioVpc';
 const SMALL_SUBNET_MASK = 28;
 const STUDIO_GROUP = 'Studio';
 const NAT_GROUP = 'Nat';
 const FIREWALL_GROUP = 'Firewall';
-/** Construct id of aws-cdk-lib's AwsCustomResource singleton provider function. */
-const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * Properties of a SecureStudioVpc.
@@ -189,8 +188,8 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: SecureStudioVpcProps = {}) {
     super(scope, id);
-    validateOrganizationId(props.endpointPolicyOrganizationId);
-    const services = collectEndpointServices(this, props.interfaceEndpoints ?? [StudioEndpointSet.CORE]);
+    validateOrganizationId(NAME, props.endpointPolicyOrganizationId);
+    const services = collectEndpointServices(this, NAME, props.interfaceEndpoints ?? [StudioEndpointSet.CORE]);
 
     if (props.vpc) {
       rejectCreationProps(props);
@@ -251,7 +250,16 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       this.endpoints.set(service.id, endpoint);
     }
 
-    const flowLogs = this.createFlowLog(props);
+    if (props.flowLogBucket && (props.flowLogRetention !== undefined || props.flowLogEncryptionKey)) {
+      invalid(NAME, 'flowLogBucket', 'set together with flowLogRetention or flowLogEncryptionKey',
+        'either flowLogBucket (the bucket governs retention and encryption) or the log-group options');
+    }
+    const flowLogs = createVpcFlowLog(this, this.vpc, {
+      bucket: props.flowLogBucket,
+      encryptionKey: props.flowLogEncryptionKey,
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
     this.flowLog = flowLogs.flowLog;
     this.flowLogGroup = flowLogs.logGroup;
 
@@ -393,94 +401,11 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     studio.addEgressRule(studio, nfs, 'NFS to the Studio home EFS, within the group');
     studio.addEgressRule(studio, apps, 'Traffic between Studio apps, within the group');
     studio.connections.allowTo(endpoint, https, 'HTTPS from Studio to the interface endpoints');
-    const prefixListId = s3PrefixList?.prefixListId ?? this.lookupS3PrefixListId();
+    const prefixListId = s3PrefixList?.prefixListId ?? lookupS3PrefixListId(this);
     studio.addEgressRule(ec2.Peer.prefixList(prefixListId), https, 'HTTPS to Amazon S3 through the gateway endpoint');
     if (this.egress.allowsInternet) {
       studio.addEgressRule(ec2.Peer.anyIpv4(), https, 'HTTPS to the internet through the egress path of this VPC');
     }
-  }
-
-  private lookupS3PrefixListId(): string {
-    const field = 'PrefixLists.0.PrefixListId';
-    const lookup = new cr.AwsCustomResource(this, 'S3PrefixListLookup', {
-      onUpdate: {
-        service: 'EC2',
-        action: 'describeManagedPrefixLists',
-        parameters: {
-          Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${Stack.of(this).region}.s3`] }],
-        },
-        physicalResourceId: cr.PhysicalResourceId.fromResponse(field),
-        outputPaths: [field],
-      },
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-    });
-    acknowledgeLookupFindings(lookup);
-    return lookup.getResponseField(field);
-  }
-
-  private createFlowLog(props: SecureStudioVpcProps): { flowLog: ec2.FlowLog; logGroup?: logs.ILogGroup } {
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    let destination: ec2.FlowLogDestination;
-    let logGroup: logs.LogGroup | undefined;
-    let writePolicy: iam.ManagedPolicy | undefined;
-    if (props.flowLogBucket) {
-      if (props.flowLogRetention !== undefined || props.flowLogEncryptionKey) {
-        invalid(NAME, 'flowLogBucket', 'set together with flowLogRetention or flowLogEncryptionKey',
-          'either flowLogBucket (the bucket governs retention and encryption) or the log-group options');
-      }
-      destination = ec2.FlowLogDestination.toS3(props.flowLogBucket);
-    } else {
-      const key = props.flowLogEncryptionKey ?? new kms.Key(this, 'FlowLogKey', {
-        description: `Encrypts the VPC flow logs of ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy,
-      });
-      allowCloudWatchLogs(this, key);
-      logGroup = new logs.LogGroup(this, 'FlowLogGroup', {
-        encryptionKey: key,
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-        removalPolicy,
-      });
-      logGroup.node.addDependency(key);
-      const writer = this.createFlowLogRole(logGroup);
-      writePolicy = writer.policy;
-      destination = ec2.FlowLogDestination.toCloudWatchLogs(logGroup, writer.role);
-    }
-    const flowLog = new ec2.FlowLog(this, 'FlowLog', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
-      trafficType: ec2.FlowLogTrafficType.ALL,
-      destination,
-    });
-    if (writePolicy) {
-      // The flow log must not be created before its role may write to the log group.
-      flowLog.node.addDependency(writePolicy);
-    }
-    return { flowLog, logGroup };
-  }
-
-  /**
-   * The role VPC Flow Logs assumes to write to the log group: trusted only for flow logs
-   * of this account and region, with its permissions in a customer-managed policy.
-   */
-  private createFlowLogRole(logGroup: logs.ILogGroup): { role: iam.IRole; policy: iam.ManagedPolicy } {
-    const stack = Stack.of(this);
-    const role = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc-flow-log/*` },
-      }),
-      description: `Lets VPC Flow Logs write the flow logs of ${this.node.path}`,
-    });
-    const policy = new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      description: `Writes the VPC flow logs of ${this.node.path} to their log group`,
-      roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logGroup.logGroupArn],
-      })],
-    });
-    return { role: role.withoutPolicyUpdates(), policy };
   }
 
   private validateEndpointPolicySizes(): string[] {
@@ -512,39 +437,6 @@ function acknowledgePublicRoutes(vpc: ec2.Vpc): void {
   }
 }
 
-/**
- * The deploy-time S3 prefix-list lookup runs in aws-cdk-lib's AwsCustomResource Lambda
- * (one per stack): acknowledge what that provider's design implies, on its constructs.
- */
-function acknowledgeLookupFindings(lookup: cr.AwsCustomResource): void {
-  acknowledgeFindings(lookup.node.findChild('CustomResourcePolicy'),
-    'ec2:DescribeManagedPrefixLists supports no resource-level permissions, so the resource must be *; the ' +
-    'policy allows that read-only action alone and is created and attached by aws-cdk-lib\'s AwsCustomResource.', [
-      'AwsSolutions-IAM5[Resource::*]',
-      'HIPAA.Security-IAMNoInlinePolicy',
-      'NIST.800.53.R5-IAMNoInlinePolicy',
-      'PCI.DSS.321-IAMNoInlinePolicy',
-    ]);
-  const provider = Stack.of(lookup).node.findChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-  acknowledgeFindings(provider.node.findChild('ServiceRole'),
-    'AWSLambdaBasicExecutionRole lets the aws-cdk-lib AwsCustomResource provider write only its own logs.', [
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    ]);
-  acknowledgeFindings(provider,
-    'Deploy-time lookup run by CloudFormation only (no event source, no data): its runtime is chosen by ' +
-    'aws-cdk-lib, CloudFormation retries and reports failures (no DLQ needed), it needs no reserved concurrency, and ' +
-    'it must run outside the VPC because it runs before the VPC endpoints it would need exist. Avoid it by passing s3PrefixList.', [
-      'AwsSolutions-L1',
-      'HIPAA.Security-LambdaConcurrency',
-      'HIPAA.Security-LambdaDLQ',
-      'HIPAA.Security-LambdaInsideVPC',
-      'NIST.800.53.R5-LambdaConcurrency',
-      'NIST.800.53.R5-LambdaDLQ',
-      'NIST.800.53.R5-LambdaInsideVPC',
-      'PCI.DSS.321-LambdaInsideVPC',
-    ]);
-}
-
 /** The subnet's CIDR block when known: an imported subnet without one throws on access. */
 function knownCidr(subnet: ec2.ISubnet): string | undefined {
   try {
@@ -573,47 +465,4 @@ function rejectCreationProps(props: SecureStudioVpcProps): void {
       invalid(NAME, prop, 'set together with vpc', `${prop} shapes a new VPC; leave it unset when adopting an existing vpc`);
     }
   }
-}
-
-function validateOrganizationId(organizationId?: string): void {
-  if (organizationId !== undefined && !isUnresolved(organizationId) && !ORGANIZATION_ID_PATTERN.test(organizationId)) {
-    invalid(NAME, 'endpointPolicyOrganizationId', `'${organizationId}' is not an AWS Organization id`, "'o-' followed by 10 to 32 lower-case letters or digits");
-  }
-}
-
-function collectEndpointServices(scope: Construct, sets: StudioEndpointSet[]): StudioEndpointService[] {
-  const byId = new Map<string, StudioEndpointService>();
-  const byName = new Map<string, StudioEndpointService>();
-  for (const service of sets.flatMap((set) => set.services)) {
-    // Names hold region tokens that differ per instance: compare them resolved.
-    const name = JSON.stringify(Stack.of(scope).resolve(service.service.name));
-    const twin = byId.get(service.id) ?? byName.get(name);
-    if (twin) {
-      invalid(NAME, 'interfaceEndpoints', `service '${service.id}' is asked for twice (also as '${twin.id}')`,
-        'each service once; the preset sets are disjoint, so list a single service only when no chosen set holds it');
-    }
-    byId.set(service.id, service);
-    byName.set(name, service);
-  }
-  if (byId.size > AwsLimits.INTERFACE_ENDPOINTS_PER_VPC) {
-    invalid(NAME, 'interfaceEndpoints', `${byId.size} interface endpoints requested`,
-      `at most ${AwsLimits.INTERFACE_ENDPOINTS_PER_VPC} per VPC (the default quota)`);
-  }
-  return [...byId.values()];
-}
-
-/** Lets CloudWatch Logs of this region use the key for log groups of this account. */
-function allowCloudWatchLogs(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsOfThisAccount',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-      },
-    },
-  }));
 }
