@@ -27,6 +27,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     'typescript@~6.0.0',
     '@types/node@^20',
+    // AGPL-3.0: test-only, never shipped (devDependency); evaluates IAM policies offline.
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   publishToPypi: {
