@@ -1,3 +1,4 @@
 export * from './network/endpoints';
 export * from './network/studio-egress';
 export * from './network/secure-studio-vpc';
+export * from './network/egress-firewall';

@@ -1,0 +1,388 @@
+import { Fn, Lazy, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { SecureStudioVpc } from './secure-studio-vpc';
+import { StudioEgressMode } from './studio-egress';
+import { domainEntryProblem } from '../private/domain-names';
+import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { invalid } from '../private/validation';
+
+const NAME = 'EgressFirewall';
+const NAME_PATTERN = /^[a-zA-Z0-9-]+$/;
+/** Longest base name: the longest suffix the construct appends is '-allow-list-30000'. */
+const MAX_BASE_NAME_LENGTH = 128 - '-allow-list-30000'.length;
+/** Largest capacity of a stateful rule group (Network Firewall quotas). */
+const MAX_STATEFUL_CAPACITY = 30_000;
+/** Default capacities step through these values, so that growing a list rarely changes them. */
+const CAPACITY_STEPS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, MAX_STATEFUL_CAPACITY];
+/** Each domain becomes one rule per inspected protocol (TLS SNI and HTTP Host). */
+const TARGET_TYPES = ['TLS_SNI', 'HTTP_HOST'];
+const EXTRA_RULES_PRIORITY = 100;
+const ALLOW_LIST_PRIORITY = 200;
+
+/**
+ * Properties of an EgressFirewall.
+ */
+export interface EgressFirewallProps {
+  /**
+   * The network to protect. It must have been created with
+   * `StudioEgress.FIREWALL_READY`, which gives every studio AZ a NAT and a firewall subnet.
+   */
+  readonly network: SecureStudioVpc;
+
+  /**
+   * Domains that Studio may reach over HTTPS (TLS SNI) and HTTP (Host header):
+   * `host.example.com` for that name only, `.example.com` for the domain and all its
+   * subdomains. Lower-case, no scheme, port, path or `*`. More can be added with
+   * `addAllowedDomains` before synthesis.
+   *
+   * @default - none; at least one domain must be added with `addAllowedDomains` before synthesis
+   */
+  readonly allowedDomains?: string[];
+
+  /**
+   * Capacity of the domain allow-list rule group. Capacity is fixed when the rule group
+   * is created; the construct derives the rule group's name from it, so that a change
+   * replaces the rule group safely.
+   *
+   * @default - twice what the list needs, rounded up to 100, 250, 500, 1000, 2500, 5000, 10000, 20000 or 30000
+   */
+  readonly allowListCapacity?: number;
+
+  /**
+   * Extra stateful rules in Suricata syntax, one per line, placed in their own rule group
+   * that is evaluated before the allow-list (strict order).
+   *
+   * @default - no extra rules
+   */
+  readonly extraStatefulRules?: string;
+
+  /**
+   * Capacity of the extra rules' rule group.
+   *
+   * @default - twice the number of rules, rounded up like `allowListCapacity`
+   */
+  readonly extraRulesCapacity?: number;
+
+  /**
+   * Base name of the firewalls (suffixed with the AZ number), the policy and the rule
+   * groups: letters, digits and hyphens, at most 111 characters.
+   *
+   * @default - derived from the construct path
+   */
+  readonly firewallName?: string;
+
+  /**
+   * Send alert and flow logs to this S3 bucket instead of CloudWatch log groups. Cannot
+   * be combined with `logRetention` or `logEncryptionKey`.
+   *
+   * @default - two KMS-encrypted CloudWatch log groups, for alerts and for flows
+   */
+  readonly logBucket?: s3.IBucket;
+
+  /**
+   * Retention of the alert and flow log groups.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Customer-managed key for the log groups. Its key policy must let CloudWatch Logs of
+   * this region use it; that statement is added for a key defined in the same CDK app.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the log groups and the key the construct creates when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * AWS Network Firewall in front of the internet for a firewall-ready SecureStudioVpc:
+ * in every AZ, studio subnet -> NAT gateway -> firewall endpoint -> internet gateway,
+ * and back through the same AZ's endpoint. Only the allow-listed domains (TLS SNI and
+ * HTTP Host) pass; anything else, of any protocol, is dropped and logged.
+ *
+ * Each AZ gets its own firewall (all share one policy), so each firewall has exactly
+ * one endpoint and no route depends on the unordered `EndpointIds` list
+ * (docs/decisions/004-one-firewall-per-az.md).
+ *
+ * @example
+ * const network = new SecureStudioVpc(this, 'Network', { maxAzs: 3, egress: StudioEgress.FIREWALL_READY });
+ * new EgressFirewall(this, 'Firewall', {
+ *   network,
+ *   allowedDomains: ['.pypi.org', '.pythonhosted.org', 'github.com'],
+ * });
+ */
+export class EgressFirewall extends Construct {
+  /** The firewalls, one per AZ, in the order of `availabilityZones`. */
+  public readonly firewalls: nfw.CfnFirewall[];
+  /** The firewall policy shared by all firewalls. */
+  public readonly policy: nfw.CfnFirewallPolicy;
+  /** The domain allow-list rule group. */
+  public readonly allowListRuleGroup: nfw.CfnRuleGroup;
+  /** The rule group of `extraStatefulRules`, when given. */
+  public readonly extraRuleGroup?: nfw.CfnRuleGroup;
+  /** The AZs the firewall covers. */
+  public readonly availabilityZones: string[];
+  /** The firewall endpoint id (`vpce-...`) of each AZ, in the order of `availabilityZones`. */
+  public readonly endpointIds: string[];
+  /** The alert log group, unless the logs go to S3. */
+  public readonly alertLogGroup?: logs.ILogGroup;
+  /** The flow log group, unless the logs go to S3. */
+  public readonly flowLogGroup?: logs.ILogGroup;
+
+  private readonly domains = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: EgressFirewallProps) {
+    super(scope, id);
+    const baseName = props.firewallName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-', allowedSpecialCharacters: '-' });
+    validateBaseName(baseName);
+    const layout = firewallLayout(props.network);
+    this.availabilityZones = layout.map((az) => az.availabilityZone);
+    this.addAllowedDomains(...props.allowedDomains ?? []);
+
+    this.allowListRuleGroup = this.createAllowList(baseName, props.allowListCapacity);
+    if (props.extraStatefulRules !== undefined) {
+      this.extraRuleGroup = createExtraRuleGroup(this, baseName, props.extraStatefulRules, props.extraRulesCapacity);
+    } else if (props.extraRulesCapacity !== undefined) {
+      invalid(NAME, 'extraRulesCapacity', 'set without extraStatefulRules', 'give extraStatefulRules, or leave extraRulesCapacity unset');
+    }
+    this.policy = this.createPolicy(baseName);
+
+    const vpc = props.network.vpc as ec2.Vpc;
+    const edgeRouteTable = new ec2.CfnRouteTable(this, 'EdgeRouteTable', {
+      vpcId: vpc.vpcId,
+      tags: [{ key: 'Name', value: `${this.node.path}/EdgeRouteTable` }],
+    });
+    new ec2.CfnGatewayRouteTableAssociation(this, 'EdgeRouteTableAssociation', {
+      gatewayId: vpc.internetGatewayId!,
+      routeTableId: edgeRouteTable.ref,
+    });
+
+    this.firewalls = [];
+    this.endpointIds = [];
+    layout.forEach((az, index) => {
+      const firewall = new nfw.CfnFirewall(this, `Firewall${index + 1}`, {
+        firewallName: `${baseName}-${index + 1}`,
+        description: `Egress allow-list of ${this.node.path} for the AZ of ${az.firewallSubnet.node.path}`,
+        firewallPolicyArn: this.policy.attrFirewallPolicyArn,
+        vpcId: vpc.vpcId,
+        subnetMappings: [{ subnetId: az.firewallSubnet.subnetId }],
+      });
+      // One subnet mapping, so EndpointIds holds exactly one "az:vpce-id" entry.
+      const endpointId = Fn.select(1, Fn.split(':', Fn.select(0, firewall.attrEndpointIds)));
+      routeThroughFirewall(az.natSubnet, endpointId);
+      new ec2.CfnRoute(this, `EdgeRoute${index + 1}`, {
+        routeTableId: edgeRouteTable.ref,
+        destinationCidrBlock: az.natSubnet.ipv4CidrBlock,
+        vpcEndpointId: endpointId,
+      });
+      this.firewalls.push(firewall);
+      this.endpointIds.push(endpointId);
+    });
+
+    const logGroups = this.configureLogging(props);
+    this.alertLogGroup = logGroups?.alerts;
+    this.flowLogGroup = logGroups?.flows;
+    this.node.addValidation({ validate: () => this.validateAllowList(props.allowListCapacity) });
+  }
+
+  /**
+   * Adds domains to the allow-list (same forms as `allowedDomains`). Call before synthesis.
+   */
+  public addAllowedDomains(...domains: string[]): void {
+    for (const domain of domains) {
+      const problem = domainEntryProblem(domain);
+      if (problem) {
+        invalid(NAME, 'allowedDomains', `'${domain}' ${problem}`,
+          "'host.example.com' for one name or '.example.com' for a domain and its subdomains, lower-case, without scheme, port or path");
+      }
+      if (this.domains.has(domain)) {
+        invalid(NAME, 'allowedDomains', `'${domain}' is listed twice`, 'each domain once');
+      }
+      this.domains.add(domain);
+    }
+  }
+
+  /** The allow-listed domains so far. */
+  public get allowedDomains(): string[] {
+    return [...this.domains];
+  }
+
+  private createAllowList(baseName: string, capacity?: number): nfw.CfnRuleGroup {
+    validateCapacity('allowListCapacity', capacity);
+    const resolvedCapacity = () => capacity ?? defaultCapacity(this.domains.size * TARGET_TYPES.length);
+    return new nfw.CfnRuleGroup(this, 'AllowList', {
+      ruleGroupName: Lazy.string({ produce: () => `${baseName}-allow-list-${resolvedCapacity()}` }),
+      description: 'Domains Studio may reach over TLS (SNI) and HTTP (Host)',
+      type: 'STATEFUL',
+      capacity: Lazy.number({ produce: resolvedCapacity }),
+      ruleGroup: {
+        rulesSource: {
+          rulesSourceList: {
+            generatedRulesType: 'ALLOWLIST',
+            targetTypes: TARGET_TYPES,
+            targets: Lazy.list({ produce: () => [...this.domains] }),
+          },
+        },
+        statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
+      },
+    });
+  }
+
+  private createPolicy(baseName: string): nfw.CfnFirewallPolicy {
+    const references: nfw.CfnFirewallPolicy.StatefulRuleGroupReferenceProperty[] = [];
+    if (this.extraRuleGroup) {
+      references.push({ resourceArn: this.extraRuleGroup.attrRuleGroupArn, priority: EXTRA_RULES_PRIORITY });
+    }
+    references.push({ resourceArn: this.allowListRuleGroup.attrRuleGroupArn, priority: ALLOW_LIST_PRIORITY });
+    return new nfw.CfnFirewallPolicy(this, 'Policy', {
+      firewallPolicyName: `${baseName}-policy`,
+      description: 'Strict order: listed rule groups first; anything else is dropped and alerted',
+      firewallPolicy: {
+        statelessDefaultActions: ['aws:forward_to_sfe'],
+        statelessFragmentDefaultActions: ['aws:forward_to_sfe'],
+        statefulEngineOptions: { ruleOrder: 'STRICT_ORDER' },
+        statefulDefaultActions: ['aws:drop_established', 'aws:alert_established'],
+        statefulRuleGroupReferences: references,
+      },
+    });
+  }
+
+  private configureLogging(props: EgressFirewallProps): { alerts: logs.LogGroup; flows: logs.LogGroup } | undefined {
+    let destinations: nfw.CfnLoggingConfiguration.LogDestinationConfigProperty[];
+    let groups: { alerts: logs.LogGroup; flows: logs.LogGroup } | undefined;
+    if (props.logBucket) {
+      if (props.logRetention !== undefined || props.logEncryptionKey) {
+        invalid(NAME, 'logBucket', 'set together with logRetention or logEncryptionKey',
+          'either logBucket (the bucket governs retention and encryption) or the log-group options');
+      }
+      destinations = ['ALERT', 'FLOW'].map((logType) => ({
+        logType,
+        logDestinationType: 'S3',
+        logDestination: { bucketName: props.logBucket!.bucketName, prefix: `network-firewall/${logType.toLowerCase()}` },
+      }));
+    } else {
+      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const encryptionKey = props.logEncryptionKey ?? new kms.Key(this, 'LogKey', {
+        description: `Encrypts the Network Firewall logs of ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      const options = { encryptionKey, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy };
+      groups = {
+        alerts: createEncryptedLogGroup(this, 'AlertLog', { ...options, purpose: 'Network Firewall alert logs' }),
+        flows: createEncryptedLogGroup(this, 'FlowLog', { ...options, purpose: 'Network Firewall flow logs' }),
+      };
+      destinations = [['ALERT', groups.alerts], ['FLOW', groups.flows]].map(([logType, group]) => ({
+        logType: logType as string,
+        logDestinationType: 'CloudWatchLogs',
+        logDestination: { logGroup: (group as logs.LogGroup).logGroupName },
+      }));
+    }
+    this.firewalls.forEach((firewall, index) => {
+      new nfw.CfnLoggingConfiguration(this, `Logging${index + 1}`, {
+        firewallArn: firewall.attrFirewallArn,
+        loggingConfiguration: { logDestinationConfigs: destinations },
+      });
+    });
+    return groups;
+  }
+
+  private validateAllowList(explicitCapacity?: number): string[] {
+    if (this.domains.size === 0) {
+      return [`${NAME} allowedDomains: empty, so the firewall would drop all egress; allow at least one domain ` +
+        '(with allowedDomains or addAllowedDomains), or use StudioEgress.NONE for an internet-free network'];
+    }
+    const needed = this.domains.size * TARGET_TYPES.length;
+    if (needed > MAX_STATEFUL_CAPACITY) {
+      return [`${NAME} allowedDomains: ${this.domains.size} domains need a capacity of ${needed}, more than a stateful rule group ` +
+        `holds (${MAX_STATEFUL_CAPACITY}); allow fewer names, e.g. one '.example.com' instead of its hosts`];
+    }
+    const capacity = explicitCapacity ?? defaultCapacity(needed);
+    if (needed > capacity) {
+      return [`${NAME} allowListCapacity: ${this.domains.size} domains need ${needed} but the capacity is ${capacity}; ` +
+        `a capacity of at least ${needed}, at most ${MAX_STATEFUL_CAPACITY}`];
+    }
+    return [];
+  }
+}
+
+/** The firewall and NAT subnet of every studio AZ, or an error naming what is missing. */
+function firewallLayout(network: SecureStudioVpc): { availabilityZone: string; natSubnet: ec2.ISubnet; firewallSubnet: ec2.ISubnet }[] {
+  if (network.egress.mode !== StudioEgressMode.FIREWALL || !network.natSubnets || !network.firewallSubnets) {
+    invalid(NAME, 'network', `the network was created with egress mode ${network.egress.mode}`,
+      'a SecureStudioVpc created with egress: StudioEgress.FIREWALL_READY');
+  }
+  const vpc = network.vpc;
+  const byAz = (selection: ec2.SubnetSelection) => new Map(vpc.selectSubnets(selection).subnets.map((s) => [s.availabilityZone, s]));
+  const nat = byAz(network.natSubnets);
+  const firewall = byAz(network.firewallSubnets);
+  return vpc.selectSubnets(network.studioSubnets).subnets.map((studio) => {
+    const natSubnet = nat.get(studio.availabilityZone);
+    const firewallSubnet = firewall.get(studio.availabilityZone);
+    if (!natSubnet || !firewallSubnet) {
+      invalid(NAME, 'network', `no NAT and firewall subnet in the AZ of ${studio.node.path}`,
+        'a NAT and a firewall subnet in every AZ that has a studio subnet');
+    }
+    return { availabilityZone: studio.availabilityZone, natSubnet, firewallSubnet };
+  });
+}
+
+/** Points the NAT subnet's default route at the firewall endpoint of its own AZ. */
+function routeThroughFirewall(natSubnet: ec2.ISubnet, endpointId: string): void {
+  const defaultRoute = natSubnet.node.findChild('DefaultRoute') as ec2.CfnRoute;
+  defaultRoute.gatewayId = undefined;
+  defaultRoute.vpcEndpointId = endpointId;
+}
+
+function createExtraRuleGroup(scope: Construct, baseName: string, rules: string, capacity?: number): nfw.CfnRuleGroup {
+  validateCapacity('extraRulesCapacity', capacity);
+  const ruleCount = rules.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).length;
+  if (ruleCount === 0) {
+    invalid(NAME, 'extraStatefulRules', 'holds no rule', 'Suricata rules, one per line');
+  }
+  if (capacity !== undefined && capacity < ruleCount) {
+    invalid(NAME, 'extraRulesCapacity', `${ruleCount} rules need ${ruleCount} but the capacity is ${capacity}`, `a capacity of at least ${ruleCount}`);
+  }
+  const resolvedCapacity = capacity ?? defaultCapacity(ruleCount);
+  return new nfw.CfnRuleGroup(scope, 'ExtraRules', {
+    ruleGroupName: `${baseName}-extra-${resolvedCapacity}`,
+    description: 'Extra stateful rules, evaluated before the domain allow-list',
+    type: 'STATEFUL',
+    capacity: resolvedCapacity,
+    ruleGroup: {
+      rulesSource: { rulesString: rules },
+      statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
+    },
+  });
+}
+
+/** Twice what is needed, rounded up to a step; the largest capacity when twice does not fit. */
+function defaultCapacity(needed: number): number {
+  return CAPACITY_STEPS.find((step) => step >= needed * 2) ?? MAX_STATEFUL_CAPACITY;
+}
+
+function validateCapacity(prop: string, capacity?: number): void {
+  if (capacity !== undefined && !Token.isUnresolved(capacity) &&
+    (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_STATEFUL_CAPACITY)) {
+    invalid(NAME, prop, `got ${capacity}`, `a whole number from 1 to ${MAX_STATEFUL_CAPACITY}`);
+  }
+}
+
+function validateBaseName(name: string): void {
+  if (!Token.isUnresolved(name) && (!NAME_PATTERN.test(name) || name.length > MAX_BASE_NAME_LENGTH)) {
+    invalid(NAME, 'firewallName', `'${name}' is not usable`, `letters, digits and hyphens, 1 to ${MAX_BASE_NAME_LENGTH} characters`);
+  }
+}
