@@ -160,13 +160,13 @@ export class EgressFirewall extends Construct {
     }
     this.policy = this.createPolicy(baseName);
 
-    const vpc = props.network.vpc as ec2.Vpc;
+    const network = props.network;
     const edgeRouteTable = new ec2.CfnRouteTable(this, 'EdgeRouteTable', {
-      vpcId: vpc.vpcId,
+      vpcId: network.vpc.vpcId,
       tags: [{ key: 'Name', value: `${this.node.path}/EdgeRouteTable` }],
     });
     new ec2.CfnGatewayRouteTableAssociation(this, 'EdgeRouteTableAssociation', {
-      gatewayId: vpc.internetGatewayId!,
+      gatewayId: network.internetGatewayId!,
       routeTableId: edgeRouteTable.ref,
     });
 
@@ -177,12 +177,12 @@ export class EgressFirewall extends Construct {
         firewallName: `${baseName}-${index + 1}`,
         description: `Egress allow-list of ${this.node.path} for the AZ of ${az.firewallSubnet.node.path}`,
         firewallPolicyArn: this.policy.attrFirewallPolicyArn,
-        vpcId: vpc.vpcId,
+        vpcId: network.vpc.vpcId,
         subnetMappings: [{ subnetId: az.firewallSubnet.subnetId }],
       });
       // One subnet mapping, so EndpointIds holds exactly one "az:vpce-id" entry.
       const endpointId = Fn.select(1, Fn.split(':', Fn.select(0, firewall.attrEndpointIds)));
-      routeThroughFirewall(az.natSubnet, endpointId);
+      network.routeNatEgressThrough(az.availabilityZone, endpointId);
       new ec2.CfnRoute(this, `EdgeRoute${index + 1}`, {
         routeTableId: edgeRouteTable.ref,
         destinationCidrBlock: az.natSubnet.ipv4CidrBlock,
@@ -338,13 +338,6 @@ function firewallLayout(network: SecureStudioVpc): { availabilityZone: string; n
     }
     return { availabilityZone: studio.availabilityZone, natSubnet, firewallSubnet };
   });
-}
-
-/** Points the NAT subnet's default route at the firewall endpoint of its own AZ. */
-function routeThroughFirewall(natSubnet: ec2.ISubnet, endpointId: string): void {
-  const defaultRoute = natSubnet.node.findChild('DefaultRoute') as ec2.CfnRoute;
-  defaultRoute.gatewayId = undefined;
-  defaultRoute.vpcEndpointId = endpointId;
 }
 
 function createExtraRuleGroup(scope: Construct, baseName: string, rules: string, capacity?: number): nfw.CfnRuleGroup {

@@ -184,7 +184,11 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   /** Network connections of the Studio security group. */
   public readonly connections: ec2.Connections;
 
+  /** The internet gateway of a VPC created with egress, for edge route tables. */
+  public readonly internetGatewayId?: string;
+
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+  private readonly s3PrefixListId: string;
 
   constructor(scope: Construct, id: string, props: SecureStudioVpcProps = {}) {
     super(scope, id);
@@ -201,7 +205,9 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         invalid(NAME, 'studioSubnets', 'given without vpc', 'select subnets only of an adopted vpc');
       }
       this.egress = props.egress ?? StudioEgress.NONE;
-      this.vpc = this.createVpc(props);
+      const vpc = this.createVpc(props);
+      this.vpc = vpc;
+      this.internetGatewayId = vpc.internetGatewayId;
       this.studioSubnets = { subnetGroupName: STUDIO_GROUP };
       if (this.egress.allowsInternet) {
         this.natSubnets = { subnetGroupName: NAT_GROUP };
@@ -233,7 +239,8 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     this.studioSecurityGroup = studioSecurityGroup;
     this.endpointSecurityGroup = endpointSecurityGroup;
     this.connections = studioSecurityGroup.connections;
-    this.configureSecurityGroups(studioSecurityGroup, endpointSecurityGroup, props.s3PrefixList);
+    this.s3PrefixListId = props.s3PrefixList?.prefixListId ?? lookupS3PrefixListId(this);
+    this.applyStudioAppRules(studioSecurityGroup);
 
     for (const service of services) {
       const endpoint = new ec2.InterfaceVpcEndpoint(this, `${service.id}Endpoint`, {
@@ -289,6 +296,33 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         'control access to it with identity policies and the endpoint security group');
     }
     endpoint.addToPolicy(statement);
+  }
+
+  /**
+   * A new security group with the same rules as the Studio group, for the apps of one
+   * user profile: apps in different groups cannot reach each other, while each reaches
+   * the endpoints, S3 and (when egress is on) the internet.
+   */
+  public createAppSecurityGroup(scope: Construct, id: string, description: string): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(scope, id, { vpc: this.vpc, description, allowAllOutbound: false });
+    this.applyStudioAppRules(group);
+    return group;
+  }
+
+  /**
+   * Sends the internet-bound traffic of one AZ's NAT subnet to a VPC endpoint in the same
+   * AZ (a Network Firewall endpoint) instead of the internet gateway. Only for the
+   * firewall-ready layout.
+   */
+  public routeNatEgressThrough(availabilityZone: string, vpcEndpointId: string): void {
+    const natSubnet = this.natSubnets && this.vpc.selectSubnets(this.natSubnets).subnets.find((s) => s.availabilityZone === availabilityZone);
+    if (this.egress.mode !== StudioEgressMode.FIREWALL || !natSubnet) {
+      invalid(NAME, 'routeNatEgressThrough', `no NAT subnet of a firewall-ready layout in AZ ${availabilityZone}`,
+        'a network created with egress: StudioEgress.FIREWALL_READY, and one of its AZs');
+    }
+    const defaultRoute = natSubnet.node.findChild('DefaultRoute') as ec2.CfnRoute;
+    defaultRoute.gatewayId = undefined;
+    defaultRoute.vpcEndpointId = vpcEndpointId;
   }
 
   private createVpc(props: SecureStudioVpcProps): ec2.Vpc {
@@ -392,21 +426,25 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     }
   }
 
-  private configureSecurityGroups(studio: ec2.SecurityGroup, endpoint: ec2.SecurityGroup, s3PrefixList?: ec2.IPrefixList): void {
+  /**
+   * The rules of a group of Studio apps: NFS and app ports within the group, HTTPS to the
+   * interface endpoints (which admit it) and to S3, and to the internet when egress is on.
+   */
+  private applyStudioAppRules(group: ec2.SecurityGroup): void {
     const nfs = ec2.Port.tcp(2049);
     const apps = ec2.Port.tcpRange(8192, 65535);
     const https = ec2.Port.tcp(443);
-    studio.addIngressRule(studio, nfs, 'NFS to the Studio home EFS, within the group');
-    studio.addIngressRule(studio, apps, 'Traffic between Studio apps, within the group');
-    studio.addEgressRule(studio, nfs, 'NFS to the Studio home EFS, within the group');
-    studio.addEgressRule(studio, apps, 'Traffic between Studio apps, within the group');
-    studio.connections.allowTo(endpoint, https, 'HTTPS from Studio to the interface endpoints');
-    const prefixListId = s3PrefixList?.prefixListId ?? lookupS3PrefixListId(this);
-    studio.addEgressRule(ec2.Peer.prefixList(prefixListId), https, 'HTTPS to Amazon S3 through the gateway endpoint');
+    group.addIngressRule(group, nfs, 'NFS to the Studio home EFS, within the group');
+    group.addIngressRule(group, apps, 'Traffic between Studio apps, within the group');
+    group.addEgressRule(group, nfs, 'NFS to the Studio home EFS, within the group');
+    group.addEgressRule(group, apps, 'Traffic between Studio apps, within the group');
+    group.connections.allowTo(this.endpointSecurityGroup, https, 'HTTPS from Studio to the interface endpoints');
+    group.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), https, 'HTTPS to Amazon S3 through the gateway endpoint');
     if (this.egress.allowsInternet) {
-      studio.addEgressRule(ec2.Peer.anyIpv4(), https, 'HTTPS to the internet through the egress path of this VPC');
+      group.addEgressRule(ec2.Peer.anyIpv4(), https, 'HTTPS to the internet through the egress path of this VPC');
     }
   }
+
 
   private validateEndpointPolicySizes(): string[] {
     const errors: string[] = [];

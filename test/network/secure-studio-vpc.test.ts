@@ -270,6 +270,36 @@ describe('firewall-ready layout', () => {
   });
 });
 
+describe('app security groups and egress routing', () => {
+  test('createAppSecurityGroup gives a group the Studio rules, and the endpoints admit it', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network', { egress: StudioEgress.NAT_PER_AZ });
+    network.createAppSecurityGroup(stack, 'AliceApps', 'Apps of one user');
+    const template = Template.fromStack(stack);
+    const alice = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AliceApps'), 'GroupId'] };
+    const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
+    for (const [from, to] of [[2049, 2049], [8192, 65535]]) {
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: alice, SourceSecurityGroupId: alice, FromPort: from, ToPort: to });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: alice, DestinationSecurityGroupId: alice, FromPort: from, ToPort: to });
+    }
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: endpointSg, SourceSecurityGroupId: alice, FromPort: 443, ToPort: 443 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: alice, DestinationPrefixListId: Match.anyValue(), FromPort: 443 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Apps of one user',
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
+    });
+    // The studio group and the new group do not admit each other.
+    const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
+    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: alice, SourceSecurityGroupId: studioSg } })).toEqual({});
+  });
+
+  test('routeNatEgressThrough needs the firewall-ready layout', () => {
+    const { network } = build({ egress: StudioEgress.NAT_PER_AZ });
+    expect(() => network.routeNatEgressThrough(network.vpc.availabilityZones[0], 'vpce-1')).toThrow(
+      /^SecureStudioVpc routeNatEgressThrough: no NAT subnet of a firewall-ready layout in AZ .*; a network created with egress: StudioEgress.FIREWALL_READY, and one of its AZs$/);
+  });
+});
+
 describe('endpoint choices and policies', () => {
   test('an organization id scopes every endpoint policy to the organization', () => {
     const { template } = build({ endpointPolicyOrganizationId: 'o-a1b2c3d4e5' });
