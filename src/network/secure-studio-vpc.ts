@@ -188,6 +188,8 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   public readonly internetGatewayId?: string;
 
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+  private readonly endpointServices: StudioEndpointService[] = [];
+  private readonly endpointPolicy: iam.PolicyStatement;
   private readonly s3PrefixListId: string;
 
   constructor(scope: Construct, id: string, props: SecureStudioVpcProps = {}) {
@@ -218,13 +220,13 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     }
     this.validateStudioSubnets(props.expectedUsers ?? 100, services.length);
 
-    const endpointPolicy = principalScopedEndpointStatement(Stack.of(this).account, props.endpointPolicyOrganizationId);
+    this.endpointPolicy = principalScopedEndpointStatement(Stack.of(this).account, props.endpointPolicyOrganizationId);
     this.s3Endpoint = new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
       vpc: this.vpc,
       service: ec2.GatewayVpcEndpointAwsService.S3,
       subnets: [this.studioSubnets],
     });
-    this.s3Endpoint.addToPolicy(endpointPolicy);
+    this.s3Endpoint.addToPolicy(this.endpointPolicy);
 
     const studioSecurityGroup = new ec2.SecurityGroup(this, 'StudioSecurityGroup', {
       vpc: this.vpc,
@@ -242,20 +244,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     this.s3PrefixListId = props.s3PrefixList?.prefixListId ?? lookupS3PrefixListId(this);
     this.applyStudioAppRules(studioSecurityGroup);
 
-    for (const service of services) {
-      const endpoint = new ec2.InterfaceVpcEndpoint(this, `${service.id}Endpoint`, {
-        vpc: this.vpc,
-        service: service.service,
-        subnets: this.studioSubnets,
-        securityGroups: [endpointSecurityGroup],
-        privateDnsEnabled: true,
-        open: false,
-      });
-      if (service.supportsEndpointPolicy) {
-        endpoint.addToPolicy(endpointPolicy);
-      }
-      this.endpoints.set(service.id, endpoint);
-    }
+    services.forEach((service) => this.createInterfaceEndpoint(service));
 
     if (props.flowLogBucket && (props.flowLogRetention !== undefined || props.flowLogEncryptionKey)) {
       invalid(NAME, 'flowLogBucket', 'set together with flowLogRetention or flowLogEncryptionKey',
@@ -279,6 +268,17 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
    */
   public findInterfaceEndpoint(service: StudioEndpointService): ec2.InterfaceVpcEndpoint | undefined {
     return this.endpoints.get(service.id);
+  }
+
+  /**
+   * Adds the interface endpoints of a set that this network does not have yet (e.g. the
+   * Studio UI endpoint for private sign-in), with the same placement, security group and
+   * policy as the others.
+   */
+  public addInterfaceEndpoints(set: StudioEndpointSet): void {
+    const missing = set.services.filter((service) => !this.endpoints.has(service.id));
+    collectEndpointServices(this, NAME, [StudioEndpointSet.of(...this.endpointServices, ...missing)]);
+    missing.forEach((service) => this.createInterfaceEndpoint(service));
   }
 
   /**
@@ -323,6 +323,22 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     const defaultRoute = natSubnet.node.findChild('DefaultRoute') as ec2.CfnRoute;
     defaultRoute.gatewayId = undefined;
     defaultRoute.vpcEndpointId = vpcEndpointId;
+  }
+
+  private createInterfaceEndpoint(service: StudioEndpointService): void {
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, `${service.id}Endpoint`, {
+      vpc: this.vpc,
+      service: service.service,
+      subnets: this.studioSubnets,
+      securityGroups: [this.endpointSecurityGroup],
+      privateDnsEnabled: true,
+      open: false,
+    });
+    if (service.supportsEndpointPolicy) {
+      endpoint.addToPolicy(this.endpointPolicy);
+    }
+    this.endpoints.set(service.id, endpoint);
+    this.endpointServices.push(service);
   }
 
   private createVpc(props: SecureStudioVpcProps): ec2.Vpc {

@@ -330,6 +330,24 @@ describe('endpoint choices and policies', () => {
     expect(network.findInterfaceEndpoint(StudioEndpointService.SAGEMAKER_STUDIO)).toBeDefined();
   });
 
+  test('addInterfaceEndpoints adds only the missing services, still checking the quota', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network');
+    network.addInterfaceEndpoints(StudioEndpointSet.of(StudioEndpointService.SAGEMAKER_API, StudioEndpointService.SAGEMAKER_STUDIO));
+    network.addInterfaceEndpoints(StudioEndpointSet.STUDIO_UI);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', CORE_SERVICES.length + 2);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['aws.sagemaker.', { Ref: 'AWS::Region' }, '.studio']] },
+      PrivateDnsEnabled: true,
+      PolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } } })] },
+    });
+    const many = StudioEndpointSet.of(...Array.from({ length: 42 }, (_, i) =>
+      StudioEndpointService.of(`Extra${i}`, new ec2.InterfaceVpcEndpointService(`com.example.extra${i}`), false)));
+    expect(() => new SecureStudioVpc(agnosticStack(), 'Other').addInterfaceEndpoints(many)).toThrow(
+      'SecureStudioVpc interfaceEndpoints: 51 interface endpoints requested; at most 50 per VPC (the default quota)');
+  });
+
   test('addToEndpointPolicy adds a statement to one endpoint only', () => {
     const stack = agnosticStack();
     const network = new SecureStudioVpc(stack, 'Network');
