@@ -1,0 +1,461 @@
+import { Fn, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profile';
+import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
+import { SecureStudioVpc } from '../network/secure-studio-vpc';
+import { invalid } from '../private/validation';
+
+const NAME = 'StudioDomain';
+/** SageMaker's pattern for domain and user-profile names. */
+const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const MIN_IDLE_MINUTES = 60;
+const MAX_IDLE_MINUTES = 525_600;
+/** Security groups per profile or domain, one of which SageMaker adds for NFS. */
+const MAX_USER_SECURITY_GROUPS = 4;
+
+/**
+ * How users sign in to Studio.
+ */
+export enum StudioAuthMode {
+  /** IAM: users call CreatePresignedDomainUrl with their own credentials. */
+  IAM = 'IAM',
+  /** IAM Identity Center single sign-on. */
+  SSO = 'SSO',
+}
+
+/**
+ * The Studio applications a lifecycle configuration can run in.
+ */
+export enum StudioAppType {
+  /** JupyterLab. */
+  JUPYTER_LAB = 'JupyterLab',
+  /** Code Editor, based on Code-OSS. */
+  CODE_EDITOR = 'CodeEditor',
+}
+
+/**
+ * Where Studio users may share notebook outputs.
+ */
+export interface NotebookSharingOptions {
+  /** The bucket that receives shared notebook outputs. */
+  readonly bucket: s3.IBucket;
+  /**
+   * Key prefix of the shared outputs.
+   *
+   * @default 'sharing'
+   */
+  readonly prefix?: string;
+  /**
+   * The key that encrypts shared outputs.
+   *
+   * @default - the domain's key
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Where users may sign in from, for `StudioDomain.createSignInPolicy`. Give exactly one
+ * of the sources.
+ */
+export interface StudioSignInOptions {
+  /** The user profiles the policy lets its holder open. */
+  readonly profiles: StudioUserProfile[];
+  /**
+   * Allow sign-in only through these interface endpoints (`aws:SourceVpce`), typically
+   * the SageMaker API endpoint of the Studio network.
+   *
+   * @default - not limited by endpoint
+   */
+  readonly sourceVpcEndpoints?: ec2.IInterfaceVpcEndpoint[];
+  /**
+   * Allow sign-in only from these VPCs (`aws:SourceVpc`).
+   *
+   * @default - not limited by VPC
+   */
+  readonly sourceVpcs?: ec2.IVpc[];
+  /**
+   * Allow sign-in only from these public IP ranges (`aws:SourceIp`), e.g. '203.0.113.0/24'.
+   *
+   * @default - not limited by IP range
+   */
+  readonly sourceIpRanges?: string[];
+  /**
+   * Roles to attach the policy to.
+   *
+   * @default - attached to nothing; attach it yourself
+   */
+  readonly roles?: iam.IRole[];
+}
+
+/**
+ * Properties of a StudioDomain.
+ */
+export interface StudioDomainProps {
+  /** The role of users without a role of their own, and of shared spaces. */
+  readonly defaultExecutionRole: iam.IRole;
+
+  /**
+   * The network to run in: its studio subnets and Studio security group. Give either
+   * `network` or `vpc`.
+   *
+   * @default - `vpc`, `subnets` and `securityGroups`
+   */
+  readonly network?: SecureStudioVpc;
+
+  /**
+   * A VPC of your own, for a domain outside a SecureStudioVpc. Requires `securityGroups`.
+   *
+   * @default - the network's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` for the domain.
+   *
+   * @default - the private subnets of `vpc`
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the domain's apps, with `vpc` (at most 4: SageMaker adds one).
+   *
+   * @default - the network's Studio security group
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The domain name.
+   *
+   * @default - derived from the construct path
+   */
+  readonly domainName?: string;
+
+  /**
+   * How users sign in.
+   *
+   * @default StudioAuthMode.IAM
+   */
+  readonly authMode?: StudioAuthMode;
+
+  /**
+   * The customer-managed key that encrypts the home EFS file system.
+   *
+   * @default - a new key with rotation, usable by SageMaker and EFS of this account only
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
+   *
+   * @default 60
+   */
+  readonly idleTimeoutMinutes?: number;
+
+  /**
+   * The shortest idle timeout users may choose.
+   *
+   * @default 60
+   */
+  readonly minIdleTimeoutMinutes?: number;
+
+  /**
+   * The longest idle timeout users may choose.
+   *
+   * @default 480
+   */
+  readonly maxIdleTimeoutMinutes?: number;
+
+  /**
+   * Let users share notebook outputs to this bucket, encrypted with KMS.
+   *
+   * @default - notebook output sharing disabled
+   */
+  readonly notebookSharing?: NotebookSharingOptions;
+
+  /**
+   * Create the Studio UI and SageMaker API interface endpoints in the network (when
+   * missing), so that users sign in without leaving it. Needs `network`.
+   *
+   * @default false
+   */
+  readonly privateSignIn?: boolean;
+
+  /**
+   * The tag key that holds a profile's team, for attribute-based access control.
+   *
+   * @default 'team'
+   */
+  readonly teamTagKey?: string;
+
+  /**
+   * What happens to the key the construct creates when it leaves the stack. The home EFS
+   * file system is never deleted by CloudFormation (see the README for cleanup).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A SageMaker Studio domain in `VpcOnly` mode: the current Studio web portal with
+ * JupyterLab and Code Editor idle shutdown, a KMS-encrypted home file system, Docker
+ * access and notebook sharing off, actions attributed to the user profile, user profiles
+ * with persona roles and team tags, and a sign-in policy limited to a network.
+ *
+ * @example
+ * const domain = new StudioDomain(this, 'Domain', { network, defaultExecutionRole: personas.defaultRole });
+ * const alice = domain.addUserProfile('alice', { executionRole: personas.dataScientistRole, team: 'fraud', ownSecurityGroup: true });
+ * domain.createSignInPolicy('AliceSignIn', { profiles: [alice], sourceVpcEndpoints: [apiEndpoint] });
+ */
+export class StudioDomain extends Construct {
+  /** The domain id. */
+  public readonly domainId: string;
+  /** The domain ARN. */
+  public readonly domainArn: string;
+  /** The domain name. */
+  public readonly domainName: string;
+  /** The id of the home EFS file system, which outlives the domain. */
+  public readonly homeEfsFileSystemId: string;
+  /** The Studio URL. */
+  public readonly url: string;
+  /** The key of the home EFS file system. */
+  public readonly encryptionKey: kms.IKey;
+  /** The security groups of the domain's apps. */
+  public readonly securityGroups: ec2.ISecurityGroup[];
+  /** The CloudFormation resource. */
+  public readonly resource: sagemaker.CfnDomain;
+
+  private readonly network?: SecureStudioVpc;
+  private readonly defaultExecutionRole: iam.IRole;
+  private readonly authMode: StudioAuthMode;
+  private readonly teamTagKey: string;
+  private readonly profileNames = new Set<string>();
+  private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+
+  constructor(scope: Construct, id: string, props: StudioDomainProps) {
+    super(scope, id);
+    const placement = domainPlacement(props);
+    this.network = props.network;
+    this.securityGroups = placement.securityGroups;
+    this.defaultExecutionRole = props.defaultExecutionRole;
+    this.authMode = props.authMode ?? StudioAuthMode.IAM;
+    this.teamTagKey = props.teamTagKey ?? 'team';
+    this.domainName = props.domainName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' });
+    validateSageMakerName('domainName', this.domainName);
+    const idleSettings = idleShutdown(props);
+    if (props.privateSignIn) {
+      if (!this.network) {
+        invalid(NAME, 'privateSignIn', 'set without network', 'a network (SecureStudioVpc) to create the sign-in endpoints in');
+      }
+      this.network.addInterfaceEndpoints(StudioEndpointSet.of(StudioEndpointService.SAGEMAKER_API, StudioEndpointService.SAGEMAKER_STUDIO));
+    }
+
+    this.encryptionKey = props.encryptionKey ?? this.createKey(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    const securityGroupIds = this.securityGroups.map((group) => group.securityGroupId);
+    const appSettings = (appType: StudioAppType) => ({
+      appLifecycleManagement: { idleSettings },
+      lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
+    });
+    this.resource = new sagemaker.CfnDomain(this, 'Resource', {
+      domainName: this.domainName,
+      authMode: this.authMode,
+      appNetworkAccessType: 'VpcOnly',
+      vpcId: placement.vpc.vpcId,
+      subnetIds: placement.subnetIds,
+      kmsKeyId: this.encryptionKey.keyArn,
+      tagPropagation: 'ENABLED',
+      domainSettings: {
+        dockerSettings: { enableDockerAccess: 'DISABLED' },
+        executionRoleIdentityConfig: 'USER_PROFILE_NAME',
+        securityGroupIds,
+      },
+      defaultUserSettings: {
+        executionRole: props.defaultExecutionRole.roleArn,
+        securityGroups: securityGroupIds,
+        studioWebPortal: 'ENABLED',
+        defaultLandingUri: 'studio::',
+        jupyterLabAppSettings: appSettings(StudioAppType.JUPYTER_LAB),
+        codeEditorAppSettings: appSettings(StudioAppType.CODE_EDITOR),
+        sharingSettings: this.sharingSettings(props.notebookSharing),
+      },
+      defaultSpaceSettings: {
+        executionRole: props.defaultExecutionRole.roleArn,
+        securityGroups: securityGroupIds,
+        jupyterLabAppSettings: appSettings(StudioAppType.JUPYTER_LAB),
+      },
+    });
+    this.domainId = this.resource.attrDomainId;
+    this.domainArn = this.resource.attrDomainArn;
+    this.homeEfsFileSystemId = this.resource.attrHomeEfsFileSystemId;
+    this.url = this.resource.attrUrl;
+  }
+
+  /**
+   * Adds a user profile. Names follow SageMaker's pattern and must be unique within the
+   * domain regardless of case.
+   */
+  public addUserProfile(name: string, options: StudioUserProfileOptions = {}): StudioUserProfile {
+    validateSageMakerName('addUserProfile', name);
+    if (this.profileNames.has(name.toLowerCase())) {
+      invalid(NAME, 'addUserProfile', `a profile named '${name}' exists already (names are compared without case)`, 'a unique name');
+    }
+    if ((this.authMode === StudioAuthMode.SSO) !== (options.ssoUserName !== undefined)) {
+      invalid(NAME, 'addUserProfile', `profile '${name}' ${options.ssoUserName ? 'has' : 'lacks'} ssoUserName on a ${this.authMode} domain`,
+        'ssoUserName for every profile of an SSO domain, and none on an IAM domain');
+    }
+    const securityGroups = [...this.profileSecurityGroups(name, options), ...options.securityGroups ?? []];
+    if (securityGroups.length > MAX_USER_SECURITY_GROUPS) {
+      invalid(NAME, 'addUserProfile', `profile '${name}' has ${securityGroups.length} security groups`,
+        `at most ${MAX_USER_SECURITY_GROUPS}, as SageMaker adds one of the 5 a profile may have`);
+    }
+    this.profileNames.add(name.toLowerCase());
+    const profile = new StudioUserProfile(this, `Profile${name}`, {
+      domainId: this.domainId,
+      userProfileName: name,
+      executionRole: options.executionRole ?? this.defaultExecutionRole,
+      securityGroups,
+      tags: options.team !== undefined ? { [this.teamTagKey]: options.team } : undefined,
+      ssoUserName: options.ssoUserName,
+    });
+    return profile;
+  }
+
+  /**
+   * A customer-managed policy that lets its holder open Studio (`CreatePresignedDomainUrl`)
+   * as the given profiles only, and only from the given endpoints, VPCs or IP ranges.
+   */
+  public createSignInPolicy(id: string, options: StudioSignInOptions): iam.ManagedPolicy {
+    if (options.profiles.length === 0) {
+      invalid(NAME, 'createSignInPolicy', 'no profiles given', 'at least one profile of this domain');
+    }
+    const sources = [
+      options.sourceVpcEndpoints && { StringEquals: { 'aws:SourceVpce': options.sourceVpcEndpoints.map((e) => e.vpcEndpointId) } },
+      options.sourceVpcs && { StringEquals: { 'aws:SourceVpc': options.sourceVpcs.map((v) => v.vpcId) } },
+      options.sourceIpRanges && { IpAddress: { 'aws:SourceIp': options.sourceIpRanges } },
+    ].filter((condition) => condition !== undefined);
+    if (sources.length !== 1) {
+      invalid(NAME, 'createSignInPolicy', `${sources.length} kinds of source given`,
+        'exactly one of sourceVpcEndpoints, sourceVpcs or sourceIpRanges');
+    }
+    return new iam.ManagedPolicy(this, id, {
+      description: `Studio sign-in to ${this.node.path} as ${options.profiles.map((p) => p.userProfileName).join(', ')}`,
+      roles: options.roles,
+      statements: [new iam.PolicyStatement({
+        sid: 'SignInAsOwnProfilesFromTheNetwork',
+        actions: ['sagemaker:CreatePresignedDomainUrl'],
+        resources: options.profiles.map((profile) => profile.userProfileArn),
+        conditions: sources[0],
+      })],
+    });
+  }
+
+  /**
+   * Adds a lifecycle configuration (a shell script run when an app starts) for users of
+   * older images, and makes it available to every user of the domain.
+   */
+  public addLifecycleConfiguration(name: string, appType: StudioAppType, script: string): sagemaker.CfnStudioLifecycleConfig {
+    validateSageMakerName('addLifecycleConfiguration', name);
+    const config = new sagemaker.CfnStudioLifecycleConfig(this, `LifecycleConfig${name}`, {
+      studioLifecycleConfigName: name,
+      studioLifecycleConfigAppType: appType,
+      studioLifecycleConfigContent: Fn.base64(script),
+    });
+    this.lifecycleConfigArns[appType].push(config.attrStudioLifecycleConfigArn);
+    return config;
+  }
+
+  private profileSecurityGroups(name: string, options: StudioUserProfileOptions): ec2.ISecurityGroup[] {
+    if (!options.ownSecurityGroup) {
+      return this.securityGroups;
+    }
+    if (!this.network) {
+      invalid(NAME, 'addUserProfile', `profile '${name}' asks for ownSecurityGroup on a domain without network`,
+        'a domain built on a SecureStudioVpc, or security groups of your own in securityGroups');
+    }
+    return [this.network.createAppSecurityGroup(this, `Profile${name}SecurityGroup`, `SageMaker Studio apps of user profile ${name}`)];
+  }
+
+  private sharingSettings(options?: NotebookSharingOptions): sagemaker.CfnDomain.SharingSettingsProperty {
+    if (!options) {
+      return { notebookOutputOption: 'Disabled' };
+    }
+    return {
+      notebookOutputOption: 'Allowed',
+      s3OutputPath: options.bucket.s3UrlForObject(options.prefix ?? 'sharing'),
+      s3KmsKeyId: (options.encryptionKey ?? this.encryptionKey).keyArn,
+    };
+  }
+
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'EncryptionKey', {
+      description: `Encrypts the Studio home file system of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSageMakerAndEfsOfThisAccount',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:CallerAccount': stack.account,
+          'kms:ViaService': [`sagemaker.${stack.region}.amazonaws.com`, `elasticfilesystem.${stack.region}.amazonaws.com`],
+        },
+      },
+    }));
+    return key;
+  }
+}
+
+function domainPlacement(props: StudioDomainProps): { vpc: ec2.IVpc; subnetIds: string[]; securityGroups: ec2.ISecurityGroup[] } {
+  if (props.network) {
+    if (props.vpc || props.subnets || props.securityGroups) {
+      invalid(NAME, 'network', 'set together with vpc, subnets or securityGroups', 'either network, or vpc with subnets and securityGroups');
+    }
+    const network = props.network;
+    return {
+      vpc: network.vpc,
+      subnetIds: network.vpc.selectSubnets(network.studioSubnets).subnetIds,
+      securityGroups: [network.studioSecurityGroup],
+    };
+  }
+  if (!props.vpc) {
+    invalid(NAME, 'vpc', 'neither network nor vpc given', 'a network (SecureStudioVpc), or a vpc with securityGroups');
+  }
+  const securityGroups = props.securityGroups ?? [];
+  if (securityGroups.length === 0 || securityGroups.length > MAX_USER_SECURITY_GROUPS) {
+    invalid(NAME, 'securityGroups', `${securityGroups.length} security groups given with vpc`,
+      `1 to ${MAX_USER_SECURITY_GROUPS} security groups (SageMaker adds one of the 5 allowed)`);
+  }
+  return { vpc: props.vpc, subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds, securityGroups };
+}
+
+function idleShutdown(props: StudioDomainProps): sagemaker.CfnDomain.IdleSettingsProperty {
+  const idle = props.idleTimeoutMinutes ?? 60;
+  const min = props.minIdleTimeoutMinutes ?? MIN_IDLE_MINUTES;
+  const max = props.maxIdleTimeoutMinutes ?? 480;
+  for (const [prop, value] of [['idleTimeoutMinutes', idle], ['minIdleTimeoutMinutes', min], ['maxIdleTimeoutMinutes', max]] as const) {
+    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < MIN_IDLE_MINUTES || value > MAX_IDLE_MINUTES)) {
+      invalid(NAME, prop, `got ${value}`, `whole minutes from ${MIN_IDLE_MINUTES} to ${MAX_IDLE_MINUTES}`);
+    }
+  }
+  if (min > idle || idle > max) {
+    invalid(NAME, 'idleTimeoutMinutes', `${idle} is not between minIdleTimeoutMinutes (${min}) and maxIdleTimeoutMinutes (${max})`,
+      'minIdleTimeoutMinutes <= idleTimeoutMinutes <= maxIdleTimeoutMinutes');
+  }
+  return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: idle, minIdleTimeoutInMinutes: min, maxIdleTimeoutInMinutes: max };
+}
+
+function validateSageMakerName(prop: string, name: string): void {
+  if (!Token.isUnresolved(name) && !SAGEMAKER_NAME_PATTERN.test(name)) {
+    invalid(NAME, prop, `'${name}' is not a valid SageMaker name`,
+      'letters and digits, single or repeated hyphens between them, at most 63 characters');
+  }
+}
