@@ -26,14 +26,11 @@ export function createEncryptedLogGroup(scope: Construct, prefix: string, option
     removalPolicy: options.removalPolicy,
   });
   allowCloudWatchLogs(scope, key);
-  const logGroup = new logs.LogGroup(scope, `${prefix}Group`, {
+  return new logs.LogGroup(scope, `${prefix}Group`, {
     encryptionKey: key,
     retention: options.retention,
     removalPolicy: options.removalPolicy,
   });
-  // CloudWatch Logs checks the key policy when the group is created.
-  logGroup.node.addDependency(key);
-  return logGroup;
 }
 
 /** Lets CloudWatch Logs of this region use the key for log groups of this account. */
