@@ -73,6 +73,15 @@ const synthExample = project.addTask('synth:example', {
   description: 'Synthesize the example app into cdk.out/ with the four cdk-nag packs as a gate',
   exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
 });
+// The compliance gate over the example templates: cfn-lint and checkov from PyPI, pinned in
+// requirements-dev.txt and installed into .venv by the task itself.
+const compliance = project.addTask('compliance', {
+  description: 'cfn-lint and checkov over the synthesized example templates in cdk.out/',
+});
+compliance.exec('python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt');
+compliance.exec('.venv/bin/cfn-lint');
+compliance.exec('.venv/bin/checkov --config-file .checkov.yaml');
+
 project.addTask('benchmark', {
   description: 'Print synth time, resource counts and policy sizes of the example stacks',
   exec: 'ts-node --project benchmarks/tsconfig.json benchmarks/synth.ts',
@@ -82,6 +91,7 @@ project.addTask('benchmark', {
 // type-checking them; type-check the tests (and examples) explicitly.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json && tsc --noEmit -p examples/tsconfig.json && tsc --noEmit -p benchmarks/tsconfig.json');
 project.testTask.spawn(synthExample);
+project.testTask.spawn(compliance);
 
 // Package the Python wheel and the Java jar in CI too (projen packages only JS when CI is set).
 project.packageTask.reset();

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -20,3 +20,15 @@ export function acknowledgeFindings(scope: IConstruct, reason: string, ruleIds: 
     }
   }
 }
+
+/**
+ * Records, in the resource's CloudFormation metadata, checkov checks that do not apply
+ * to it and why (checkov reads `Metadata.checkov.skip` of CloudFormation resources).
+ */
+export function skipCheckovChecks(resource: CfnResource, reason: string, checkIds: string[]): void {
+  const existing: { id: string; comment: string }[] = resource.getMetadata('checkov')?.skip ?? [];
+  resource.addMetadata('checkov', { skip: [...existing, ...checkIds.map((id) => ({ id, comment: reason }))] });
+}
+
+/** checkov's Lambda checks that a deploy-time custom-resource provider cannot meet. */
+export const CHECKOV_PROVIDER_LAMBDA_CHECKS = ['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117'];

@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from './acknowledge';
+import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, skipCheckovChecks } from './acknowledge';
 
 /** Construct id of aws-cdk-lib's AwsCustomResource singleton provider function. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
@@ -48,10 +48,11 @@ function acknowledgeLookupFindings(lookup: cr.AwsCustomResource): void {
     'AWSLambdaBasicExecutionRole lets the aws-cdk-lib AwsCustomResource provider write only its own logs.', [
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     ]);
-  acknowledgeFindings(provider,
-    'Deploy-time lookup run by CloudFormation only (no event source, no data): its runtime is chosen by ' +
+  const reason = 'Deploy-time lookup run by CloudFormation only (no event source, no data): its runtime is chosen by ' +
     'aws-cdk-lib, CloudFormation retries and reports failures (no DLQ needed), it needs no reserved concurrency, and ' +
-    'it must run outside the VPC because it runs before the VPC endpoints it would need exist. Avoid it by passing s3PrefixList.', [
+    'it must run outside the VPC because it runs before the VPC endpoints it would need exist. Avoid it by passing s3PrefixList.';
+  skipCheckovChecks(provider.node.defaultChild as CfnResource, reason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
+  acknowledgeFindings(provider, reason, [
       'AwsSolutions-L1',
       'HIPAA.Security-LambdaConcurrency',
       'HIPAA.Security-LambdaDLQ',

@@ -563,6 +563,19 @@ describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1',
     expect(nagErrors(stack)).toEqual([]);
   });
 
+  test("checkov's Lambda checks are skipped, with a reason, only on aws-cdk-lib's deploy-time providers", () => {
+    const template = build().template;
+    const skipped = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .map(([id, fn]: [string, any]) => [id, (fn.Metadata?.checkov?.skip ?? []).map((skip: any) => skip.id)]);
+    expect(skipped).toEqual([
+      [expect.stringMatching(/^CustomVpcRestrictDefaultSG/), ['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']],
+      [expect.stringMatching(/^AWS679f53fac002430cb0da5b7982bd2287/), ['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']],
+    ]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as any[]) {
+      expect(fn.Metadata.checkov.skip.every((skip: any) => skip.comment.length > 80)).toBe(true);
+    }
+  });
+
   test('the gate can fail: a plain VPC with default settings has unacknowledged errors', () => {
     const stack = new Stack(new App(), 'Plain');
     new ec2.Vpc(stack, 'Vpc');
