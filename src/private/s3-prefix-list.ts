@@ -53,13 +53,13 @@ function acknowledgeLookupFindings(lookup: cr.AwsCustomResource): void {
     'it must run outside the VPC because it runs before the VPC endpoints it would need exist. Avoid it by passing s3PrefixList.';
   skipCheckovChecks(provider.node.defaultChild as CfnResource, reason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
   acknowledgeFindings(provider, reason, [
-      'AwsSolutions-L1',
-      'HIPAA.Security-LambdaConcurrency',
-      'HIPAA.Security-LambdaDLQ',
-      'HIPAA.Security-LambdaInsideVPC',
-      'NIST.800.53.R5-LambdaConcurrency',
-      'NIST.800.53.R5-LambdaDLQ',
-      'NIST.800.53.R5-LambdaInsideVPC',
-      'PCI.DSS.321-LambdaInsideVPC',
-    ]);
+    'AwsSolutions-L1',
+    'HIPAA.Security-LambdaConcurrency',
+    'HIPAA.Security-LambdaDLQ',
+    'HIPAA.Security-LambdaInsideVPC',
+    'NIST.800.53.R5-LambdaConcurrency',
+    'NIST.800.53.R5-LambdaDLQ',
+    'NIST.800.53.R5-LambdaInsideVPC',
+    'PCI.DSS.321-LambdaInsideVPC',
+  ]);
 }

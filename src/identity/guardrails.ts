@@ -1,0 +1,158 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The explicit Deny statements attached to every persona and job role. One builder per
+ * statement, so that each can be tested and simulated alone. The action lists follow
+ * the condition keys each action supports in the Service Authorization Reference.
+ */
+
+/** Create calls that name VPC subnets and security groups. Transform jobs run in the VPC of their model. */
+export const VPC_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob',
+  'sagemaker:CreateAutoMLJob', 'sagemaker:CreateAutoMLJobV2', 'sagemaker:CreateModel',
+];
+
+/** Create calls that name a volume and an output KMS key (`sagemaker:VolumeKmsKeyArn`, `sagemaker:OutputKmsKeyArn`). */
+export const ENCRYPTED_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob',
+  'sagemaker:CreateAutoMLJob', 'sagemaker:CreateAutoMLJobV2', 'sagemaker:CreateTransformJob',
+];
+
+/** Create calls of jobs that may run on several instances (`sagemaker:InterContainerTrafficEncryption`). */
+export const DISTRIBUTED_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob',
+  'sagemaker:CreateAutoMLJob', 'sagemaker:CreateAutoMLJobV2',
+];
+
+/** Create calls whose containers can be cut off from the network (`sagemaker:NetworkIsolation`). */
+export const ISOLATABLE_JOB_ACTIONS = [
+  'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel',
+];
+
+const NOTEBOOK_INSTANCE_ACTIONS = [
+  'sagemaker:CreateNotebookInstance', 'sagemaker:UpdateNotebookInstance', 'sagemaker:StartNotebookInstance',
+  'sagemaker:CreatePresignedNotebookInstanceUrl', 'sagemaker:CreateNotebookInstanceLifecycleConfig',
+  'sagemaker:UpdateNotebookInstanceLifecycleConfig',
+];
+
+const DOMAIN_AND_PROFILE_ACTIONS = [
+  'sagemaker:CreateDomain', 'sagemaker:UpdateDomain', 'sagemaker:DeleteDomain',
+  'sagemaker:CreateUserProfile', 'sagemaker:UpdateUserProfile', 'sagemaker:DeleteUserProfile',
+];
+
+function deny(sid: string, actions: string[], conditions?: Record<string, Record<string, unknown>>): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions, resources: ['*'], conditions });
+}
+
+/** Deny jobs and models outside a VPC: the documented check is a Null condition on `sagemaker:VpcSubnets`. */
+export function denyJobsWithoutVpcSubnets(): iam.PolicyStatement {
+  return deny('DenyJobsWithoutVpcSubnets', VPC_JOB_ACTIONS, { Null: { 'sagemaker:VpcSubnets': 'true' } });
+}
+
+/** Deny jobs and models without security groups. */
+export function denyJobsWithoutSecurityGroups(): iam.PolicyStatement {
+  return deny('DenyJobsWithoutSecurityGroups', VPC_JOB_ACTIONS, { Null: { 'sagemaker:VpcSecurityGroupIds': 'true' } });
+}
+
+/** Deny jobs and models that name any subnet but the environment's. */
+export function denyJobsOutsideSubnets(subnetIds: string[]): iam.PolicyStatement {
+  return deny('DenyJobsOutsideEnvironmentSubnets', VPC_JOB_ACTIONS, { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSubnets': subnetIds } });
+}
+
+/** Deny jobs and models that name any security group but the environment's. */
+export function denyJobsWithOtherSecurityGroups(securityGroupIds: string[]): iam.PolicyStatement {
+  return deny('DenyJobsWithOtherSecurityGroups', VPC_JOB_ACTIONS,
+    { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSecurityGroupIds': securityGroupIds } });
+}
+
+/** Deny jobs whose storage volumes are not encrypted with a customer KMS key. */
+export function denyJobsWithoutVolumeKey(): iam.PolicyStatement {
+  return deny('DenyJobsWithoutVolumeKey', ENCRYPTED_JOB_ACTIONS, { Null: { 'sagemaker:VolumeKmsKeyArn': 'true' } });
+}
+
+/** Deny jobs whose storage volumes use any key but the environment's (given as a key ARN in the request). */
+export function denyJobsWithOtherVolumeKey(keyArn: string): iam.PolicyStatement {
+  return deny('DenyJobsWithOtherVolumeKey', ENCRYPTED_JOB_ACTIONS, { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': keyArn } });
+}
+
+/** Deny jobs whose output is not encrypted with a customer KMS key. */
+export function denyJobsWithoutOutputKey(): iam.PolicyStatement {
+  return deny('DenyJobsWithoutOutputKey', ENCRYPTED_JOB_ACTIONS, { Null: { 'sagemaker:OutputKmsKeyArn': 'true' } });
+}
+
+/** Deny jobs whose output uses any key but the environment's (given as a key ARN in the request). */
+export function denyJobsWithOtherOutputKey(keyArn: string): iam.PolicyStatement {
+  return deny('DenyJobsWithOtherOutputKey', ENCRYPTED_JOB_ACTIONS, { ArnNotEquals: { 'sagemaker:OutputKmsKeyArn': keyArn } });
+}
+
+/** Deny distributed jobs unless inter-container traffic encryption is explicitly on (absent counts as off). */
+export function denyUnencryptedInterContainerTraffic(): iam.PolicyStatement {
+  return deny('DenyUnencryptedInterContainerTraffic', DISTRIBUTED_JOB_ACTIONS,
+    { BoolIfExists: { 'sagemaker:InterContainerTrafficEncryption': 'false' } });
+}
+
+/** Deny jobs and models unless network isolation is explicitly on (absent counts as off). */
+export function denyJobsWithoutNetworkIsolation(): iam.PolicyStatement {
+  return deny('DenyJobsWithoutNetworkIsolation', ISOLATABLE_JOB_ACTIONS, { BoolIfExists: { 'sagemaker:NetworkIsolation': 'false' } });
+}
+
+/** Deny notebook instances altogether: Studio is the only notebook environment. */
+export function denyNotebookInstances(): iam.PolicyStatement {
+  return deny('DenyNotebookInstances', NOTEBOOK_INSTANCE_ACTIONS);
+}
+
+/** Deny changes to domains and user profiles: a user who can update a profile can give it a stronger role. */
+export function denyDomainAndProfileChanges(): iam.PolicyStatement {
+  return deny('DenyDomainAndProfileChanges', DOMAIN_AND_PROFILE_ACTIONS);
+}
+
+/** Deny passing any role but the job execution roles. */
+export function denyPassingOtherRoles(jobRoleArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'DenyPassingOtherRoles', effect: iam.Effect.DENY, actions: ['iam:PassRole'], notResources: jobRoleArns });
+}
+
+/** Deny passing the job execution roles to any service but SageMaker. */
+export function denyPassingJobRolesOutsideSageMaker(jobRoleArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyPassingJobRolesOutsideSageMaker',
+    effect: iam.Effect.DENY,
+    actions: ['iam:PassRole'],
+    resources: jobRoleArns,
+    conditions: { StringNotEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+  });
+}
+
+/** The environment that job guardrails hold jobs to; what is not given is only required to be present. */
+export interface JobGuardrailSettings {
+  readonly subnetIds?: string[];
+  readonly securityGroupIds?: string[];
+  readonly volumeKeyArn?: string;
+  readonly outputKeyArn?: string;
+  readonly requireNetworkIsolation: boolean;
+}
+
+/** Network and encryption guardrails of SageMaker jobs and models. */
+export function jobGuardrails(settings: JobGuardrailSettings): iam.PolicyStatement[] {
+  return [
+    denyJobsWithoutVpcSubnets(),
+    denyJobsWithoutSecurityGroups(),
+    ...(settings.subnetIds ? [denyJobsOutsideSubnets(settings.subnetIds)] : []),
+    ...(settings.securityGroupIds ? [denyJobsWithOtherSecurityGroups(settings.securityGroupIds)] : []),
+    denyJobsWithoutVolumeKey(),
+    ...(settings.volumeKeyArn ? [denyJobsWithOtherVolumeKey(settings.volumeKeyArn)] : []),
+    denyJobsWithoutOutputKey(),
+    ...(settings.outputKeyArn ? [denyJobsWithOtherOutputKey(settings.outputKeyArn)] : []),
+    denyUnencryptedInterContainerTraffic(),
+    ...(settings.requireNetworkIsolation ? [denyJobsWithoutNetworkIsolation()] : []),
+  ];
+}
+
+/** Guardrails on the environment itself: notebook instances, the domain and profiles, role passing. */
+export function adminGuardrails(jobRoleArns: string[]): iam.PolicyStatement[] {
+  return [
+    denyNotebookInstances(),
+    denyDomainAndProfileChanges(),
+    denyPassingOtherRoles(jobRoleArns),
+    denyPassingJobRolesOutsideSageMaker(jobRoleArns),
+  ];
+}

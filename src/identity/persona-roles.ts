@@ -1,0 +1,300 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { adminGuardrails, jobGuardrails } from './guardrails';
+import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
+import {
+  deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
+} from '../private/persona-permissions';
+import { PersonaRole } from '../private/persona-role';
+import { projectStatements } from '../private/project-permissions';
+import { createScopedPolicy, ScopedStatement } from '../private/scoped-policy';
+import { invalid, isUnresolved } from '../private/validation';
+
+const NAME = 'PersonaRoles';
+const TAG_VALUE = /^[A-Za-z0-9 _.:/=+\-@]{1,256}$/;
+const TAG_KEY = /^[A-Za-z0-9_.:/=+\-@]{1,128}$/;
+const PARAMETER_PATH = /^\/([A-Za-z0-9_.-]+\/)*$/;
+const PERSONA_ID = /^[A-Z][A-Za-z0-9]*$/;
+
+/**
+ * Properties of PersonaRoles.
+ */
+export interface PersonaRolesProps {
+  /**
+   * The team whose roles these are: the value of the team tag on every role. SageMaker
+   * resources can be used only by roles of the team in their team tag (ABAC), and every
+   * create call must tag the new resource with it.
+   */
+  readonly team: string;
+
+  /**
+   * Key of the team tag.
+   *
+   * @default 'team'
+   */
+  readonly teamTagKey?: string;
+
+  /**
+   * The VPC that SageMaker jobs and models must run in. With it, the job role may manage
+   * network interfaces only in this VPC, and jobs must use `subnets`.
+   *
+   * @default - jobs must name VPC subnets and security groups, but any of this account
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` that jobs and models must use, and no other.
+   *
+   * @default - the subnets `vpc.selectSubnets()` picks: private, else isolated
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups that jobs and models must use, and no other.
+   *
+   * @default - jobs must name security groups, but any
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The KMS key that must encrypt the storage volumes of jobs (passed by key ARN in the
+   * request). The job role may use it.
+   *
+   * @default - jobs must name a volume key, but any
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
+
+  /**
+   * The KMS key that must encrypt the output of jobs (passed by key ARN in the request).
+   * The job role may use it.
+   *
+   * @default - jobs must name an output key, but any
+   */
+  readonly outputEncryptionKey?: kms.IKey;
+
+  /**
+   * Whether training, processing and tuning jobs and models must run with network
+   * isolation (no network access from the containers at all).
+   *
+   * @default false
+   */
+  readonly requireNetworkIsolation?: boolean;
+
+  /**
+   * The SSM parameter path that the MLOps role may read (e.g. the environment's subnet
+   * and key ids), starting and ending with '/'.
+   *
+   * @default '/sagemaker/'
+   */
+  readonly ssmParameterPath?: string;
+}
+
+/**
+ * A persona of your own, beyond the built-in ones.
+ */
+export interface PersonaOptions {
+  /**
+   * What the persona may do beyond listing and describing, in one customer-managed
+   * policy of at most 6,144 characters. Acknowledge its cdk-nag findings yourself.
+   */
+  readonly statements: iam.PolicyStatement[];
+
+  /**
+   * Description of the role.
+   *
+   * @default - 'Studio persona <id> of team <team>'
+   */
+  readonly description?: string;
+}
+
+/**
+ * Least-privilege SageMaker execution roles per persona, with guardrails that deny
+ * insecure SageMaker work: a read-only default role, a data-scientist role, an MLOps
+ * role, and the job execution role that jobs, pipelines and models run as.
+ *
+ * Every role trusts only SageMaker acting for this account, carries the team tag, and
+ * holds its permissions in customer-managed policies, among them the guardrail policies.
+ *
+ * @example
+ * const personas = new PersonaRoles(this, 'Personas', {
+ *   team: 'fraud-detection',
+ *   vpc: network.vpc,
+ *   subnets: network.studioSubnets,
+ *   securityGroups: [network.studioSecurityGroup],
+ *   volumeEncryptionKey: key,
+ *   outputEncryptionKey: key,
+ * });
+ */
+export class PersonaRoles extends Construct {
+  /**
+   * A statement for the policy of one interface endpoint that keeps every principal but
+   * the given roles from using it, e.g. SSM only for MLOps:
+   * `network.addToEndpointPolicy(StudioEndpointService.SSM, PersonaRoles.endpointPolicyStatement([personas.mlopsRole]))`.
+   */
+  public static endpointPolicyStatement(roles: iam.IRole[]): iam.PolicyStatement {
+    if (roles.length === 0) {
+      invalid(NAME, 'endpointPolicyStatement', 'no roles given', 'at least one role that may use the endpoint');
+    }
+    return new iam.PolicyStatement({
+      sid: 'OnlyGivenRolesUseThisEndpoint',
+      effect: iam.Effect.DENY,
+      principals: [new iam.StarPrincipal()],
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'aws:PrincipalArn': roles.map((role) => role.roleArn) } },
+    });
+  }
+
+  /** The team, the value of the team tag on every role. */
+  public readonly team: string;
+  /** Key of the team tag. */
+  public readonly teamTagKey: string;
+  /** The domain's default execution role: list and describe only. */
+  public readonly defaultRole: iam.IRole;
+  /** Data scientists: own Studio apps and spaces, the team's jobs and experiments, reading the model registry. */
+  public readonly dataScientistRole: iam.IRole;
+  /** MLOps: the data scientist's scope plus model approval, endpoints, pipelines, Projects and SSM parameters. */
+  public readonly mlopsRole: iam.IRole;
+  /** The role SageMaker jobs, pipelines and models run as; the only role personas may pass, and only to SageMaker. */
+  public readonly jobRole: iam.IRole;
+  /** The guardrail policies (explicit denies), attached to every role; attach them to roles of your own too. */
+  public readonly guardrailPolicies: iam.IManagedPolicy[];
+
+  private readonly guardrails: iam.ManagedPolicy[];
+  private readonly readOnlyPolicy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: PersonaRolesProps) {
+    super(scope, id);
+    this.team = props.team;
+    this.teamTagKey = props.teamTagKey ?? 'team';
+    validateTeam(this.team, this.teamTagKey);
+    const ssmParameterPath = props.ssmParameterPath ?? '/sagemaker/';
+    if (!isUnresolved(ssmParameterPath) && !PARAMETER_PATH.test(ssmParameterPath)) {
+      invalid(NAME, 'ssmParameterPath', `'${ssmParameterPath}' is not a parameter path`, "a path starting and ending with '/', e.g. '/sagemaker/'");
+    }
+    const network = resolveNetwork(props);
+    const keyArns = [...new Set([props.volumeEncryptionKey, props.outputEncryptionKey].flatMap((key) => key ? [key.keyArn] : []))];
+    const jobRole = this.createRole('JobRole', 'SageMaker jobs, pipelines and models');
+    this.jobRole = jobRole;
+
+    this.guardrails = [
+      this.createPolicy('JobGuardrailsPolicy', 'subnets', 'Denies SageMaker jobs and models outside the VPC or without the environment\'s keys',
+        jobGuardrails({
+          ...network,
+          volumeKeyArn: props.volumeEncryptionKey?.keyArn,
+          outputKeyArn: props.outputEncryptionKey?.keyArn,
+          requireNetworkIsolation: props.requireNetworkIsolation ?? false,
+        }).map((statement) => ({ statement }))),
+      this.createPolicy('AdminGuardrailsPolicy', 'AdminGuardrailsPolicy',
+        'Denies notebook instances, domain and profile changes, and passing roles but the job role',
+        adminGuardrails([jobRole.roleArn]).map((statement) => ({ statement }))),
+    ];
+    this.guardrailPolicies = this.guardrails;
+
+    const stack = Stack.of(this);
+    const ctx: PermissionContext = { stack, teamTagKey: this.teamTagKey, jobRoleArn: jobRole.roleArn, keyArns };
+    const abacPolicy = (policyId: string, description: string, statements: ScopedStatement[]) =>
+      this.createPolicy(policyId, 'teamTagKey', description, statements);
+    this.readOnlyPolicy = abacPolicy('ReadOnlyPolicy', 'Lists and describes SageMaker resources', readOnlyStatements(ctx));
+    const studioApps = abacPolicy('StudioAppsPolicy', 'Studio spaces and apps of the caller\'s own user profile', studioAppStatements(ctx));
+    const teamJobs = abacPolicy('TeamJobsPolicy', 'The team\'s jobs and experiments; passing the job role', teamJobStatements(ctx));
+    const modelRegistry = abacPolicy('ModelRegistryPolicy', 'The team\'s model registry, with approval', modelRegistryStatements(ctx));
+    const deployment = abacPolicy('DeploymentPolicy', 'The team\'s models, endpoints and pipelines', deploymentStatements(ctx));
+    const pipelineSteps = abacPolicy('PipelineStepsPolicy', 'Models and model versions that pipeline steps create',
+      pipelineStepStatements(stack, this.teamTagKey));
+    const projects = this.createPolicy('ProjectsPolicy', 'ssmParameterPath', 'The team\'s SageMaker Projects and the environment\'s SSM parameters',
+      projectStatements(stack, this.teamTagKey, ssmParameterPath));
+    const jobRuntime = this.createPolicy('JobRuntimePolicy', 'subnets', 'Logs, metrics, images, network interfaces and keys of running jobs',
+      jobRuntimeStatements({ stack, keyArns, ...network }));
+
+    attach(jobRole, [this.readOnlyPolicy, jobRuntime, teamJobs, pipelineSteps, ...this.guardrails]);
+    this.defaultRole = this.createPersona('DefaultRole', 'Studio default execution role (read-only)', []);
+    this.dataScientistRole = this.createPersona('DataScientistRole', 'Studio data scientists', [studioApps, teamJobs]);
+    this.mlopsRole = this.createPersona('MlopsRole', 'Studio MLOps engineers', [studioApps, teamJobs, modelRegistry, deployment, projects]);
+  }
+
+  /**
+   * Adds a persona of your own: a role with the read-only policy, the guardrails and a
+   * policy of the given statements (construct ids `<id>Role` and `<id>Policy`).
+   *
+   * @param id PascalCase name of the persona, e.g. 'Analyst'
+   */
+  public addPersona(id: string, options: PersonaOptions): iam.IRole {
+    if (!PERSONA_ID.test(id) || this.node.tryFindChild(`${id}Role`) || this.node.tryFindChild(`${id}Policy`)) {
+      invalid(NAME, 'addPersona', `'${id}' is not a new persona id`, 'a PascalCase name not used yet, e.g. \'Analyst\'');
+    }
+    if (options.statements.length === 0) {
+      invalid(NAME, 'addPersona', `persona '${id}' has no statements`, 'at least one statement (the read-only persona is defaultRole)');
+    }
+    const policy = this.createPolicy(`${id}Policy`, 'addPersona', `Permissions of the Studio persona ${id}`,
+      options.statements.map((statement) => ({ statement })));
+    return this.createPersona(`${id}Role`, options.description ?? `Studio persona ${id}`, [policy]);
+  }
+
+  /**
+   * Lets a principal pass the job role, to SageMaker only (e.g. a CI role that starts
+   * pipelines). Persona roles already may.
+   */
+  public grantPassJobRole(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.jobRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    });
+  }
+
+  private createRole(id: string, purpose: string): PersonaRole {
+    return new PersonaRole(this, id, {
+      owner: NAME,
+      description: `${purpose} of team ${this.team}`,
+      team: this.team,
+      teamTagKey: this.teamTagKey,
+    });
+  }
+
+  private createPersona(id: string, purpose: string, policies: iam.ManagedPolicy[]): iam.IRole {
+    const role = this.createRole(id, purpose);
+    attach(role, [this.readOnlyPolicy, ...policies, ...this.guardrails]);
+    return role;
+  }
+
+  private createPolicy(id: string, prop: string, description: string, statements: ScopedStatement[]): iam.ManagedPolicy {
+    return createScopedPolicy(this, id, { owner: NAME, prop, description: `${description} (team ${this.team})`, statements });
+  }
+}
+
+function attach(role: PersonaRole, policies: iam.ManagedPolicy[]): void {
+  policies.forEach((policy) => role.attachPolicy(policy));
+}
+
+function validateTeam(team: string, teamTagKey: string): void {
+  if (!isUnresolved(team) && !TAG_VALUE.test(team)) {
+    invalid(NAME, 'team', `'${team}' is not a valid tag value`, '1 to 256 letters, digits, spaces and _ . : / = + - @');
+  }
+  if (!isUnresolved(teamTagKey) && (!TAG_KEY.test(teamTagKey) || teamTagKey.toLowerCase().startsWith('aws:'))) {
+    invalid(NAME, 'teamTagKey', `'${teamTagKey}' is not a valid tag key`, "1 to 128 letters, digits and _ . : / = + - @, not starting with 'aws:'");
+  }
+}
+
+/** The environment's network: the VPC ARN, subnet ids and security group ids, when given. */
+function resolveNetwork(props: PersonaRolesProps): { vpcArn?: string; subnetIds?: string[]; securityGroupIds?: string[] } {
+  if (props.subnets && !props.vpc) {
+    invalid(NAME, 'subnets', 'given without vpc', 'select subnets of the vpc given as vpc');
+  }
+  if (props.securityGroups?.length === 0) {
+    invalid(NAME, 'securityGroups', 'empty list', 'at least one security group, or leave it unset to allow any');
+  }
+  const subnetIds = props.vpc?.selectSubnets(props.subnets).subnetIds;
+  if (subnetIds?.length === 0) {
+    invalid(NAME, 'subnets', 'the selection matches no subnet of vpc', 'a selection of at least one subnet, e.g. { subnetGroupName: \'Studio\' }');
+  }
+  return {
+    vpcArn: props.vpc?.vpcArn,
+    subnetIds,
+    securityGroupIds: props.securityGroups?.map((group) => group.securityGroupId),
+  };
+}
