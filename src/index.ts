@@ -5,3 +5,5 @@ export * from './network/egress-firewall';
 export * from './studio/studio-domain';
 export * from './studio/studio-user-profile';
 export * from './identity/persona-roles';
+export * from './network/s3-endpoint-policy';
+export * from './storage/vpce-restricted-bucket';

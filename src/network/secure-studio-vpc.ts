@@ -229,7 +229,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       service: ec2.GatewayVpcEndpointAwsService.S3,
       subnets: [this.studioSubnets],
     });
-    this.s3Endpoint.addToPolicy(this.endpointPolicy);
+    this.s3EndpointPolicy = S3EndpointPolicy.of(this.s3Endpoint, { endpointPolicyOrganizationId: props.endpointPolicyOrganizationId });
 
     const studioSecurityGroup = new ec2.SecurityGroup(this, 'StudioSecurityGroup', {
       vpc: this.vpc,

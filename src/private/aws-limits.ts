@@ -10,6 +10,8 @@ export const AwsLimits = {
   MAX_VPC_PREFIX_LENGTH: 28,
   /** Addresses AWS reserves in every subnet (first four and the last one). */
   RESERVED_ADDRESSES_PER_SUBNET: 5,
+  /** Size limit of an S3 bucket policy (20 KB). */
+  S3_BUCKET_POLICY_CHARACTERS: 20_480,
   /** Character limit of a VPC endpoint policy document. */
   VPC_ENDPOINT_POLICY_CHARACTERS: 20_480,
 } as const;

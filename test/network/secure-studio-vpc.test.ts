@@ -40,7 +40,7 @@ describe('internet-free (default)', () => {
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
-  test('S3 gateway endpoint on every studio route table, scoped to the account', () => {
+  test('S3 gateway endpoint on every studio route table, scoped to the account, with the ECR image layers of the region', () => {
     const tables = subnetsOfGroup(template, 'Studio').map((s) => ({ Ref: routeTableOf(template, s.logicalId) }));
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
@@ -51,11 +51,18 @@ describe('internet-free (default)', () => {
           Effect: 'Allow',
           Action: '*',
           Resource: '*',
-          Principal: { AWS: '*' },
+          Principal: '*',
           Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+        }, {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-', { Ref: 'AWS::Region' }, '-starport-layer-bucket/*']] },
+          Principal: '*',
+          Condition: Match.absent(),
         }],
       },
     });
+    expect(network.s3EndpointPolicy.endpoint).toBe(network.s3Endpoint);
   });
 
   test('core interface endpoints with private DNS, the endpoint group and an account-scoped policy', () => {
@@ -306,7 +313,11 @@ describe('endpoint choices and policies', () => {
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
     expect(endpoints).toHaveLength(CORE_SERVICES.length + 1);
     for (const endpoint of endpoints as any[]) {
-      expect(endpoint.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+      // The S3 endpoint adds the ECR image layers, which no principal condition can match.
+      const statements = endpoint.Properties.VpcEndpointType === 'Gateway'
+        ? endpoint.Properties.PolicyDocument.Statement.filter((s: any) => s.Sid !== 'AllowEcrImageLayersOfThisRegion')
+        : endpoint.Properties.PolicyDocument.Statement;
+      expect(statements).toEqual([expect.objectContaining({
         Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       })]);
     }
