@@ -1,54 +1,95 @@
 /**
- * Prints what the example environment costs to synthesize and how close it is to AWS
- * limits: synth time (median of several runs), resources per stack, and the largest
- * policy document of each kind against its limit. Numbers to read, never a pass/fail.
+ * Prints, for this machine, what the example environment costs to synthesize and how close
+ * it is to AWS limits: synth times, resources per stack, the largest policy of each kind,
+ * how many buckets one S3 endpoint and how many user profiles one stack hold, and the
+ * estimated fixed monthly cost of each stack. Numbers to read, never a pass/fail.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { Stack } from 'aws-cdk-lib';
+import { bucketsPerS3Endpoint, profileResources } from './capacity';
+import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from './templates';
 import { buildExampleApp } from '../examples/app';
 
 const RUNS = 5;
-
-/** Policy-bearing properties and the AWS limit of each (characters). */
-const POLICY_LIMITS: Record<string, { property: string; limit: number }> = {
-  'AWS::EC2::VPCEndpoint': { property: 'PolicyDocument', limit: 20_480 },
-  'AWS::IAM::ManagedPolicy': { property: 'PolicyDocument', limit: 6_144 },
-  'AWS::IAM::Policy': { property: 'PolicyDocument', limit: 10_240 },
-  'AWS::KMS::Key': { property: 'KeyPolicy', limit: 32_768 },
-  'AWS::S3::BucketPolicy': { property: 'PolicyDocument', limit: 20_480 },
-};
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function main(): void {
-  const timings: number[] = [];
-  let templates: Record<string, any> = {};
-  for (let run = 0; run < RUNS; run++) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-studio-bench-'));
+/**
+ * Milliseconds of one run: buildExampleApp plus synth(), or, given a stack name, only the
+ * synth() of the example app from which every other stack was removed after it was built.
+ */
+function timeRun(onlyStack?: string): number {
+  return withOutdir((outdir) => {
     const start = performance.now();
-    const assembly = buildExampleApp(outdir).synth();
-    timings.push(performance.now() - start);
-    templates = Object.fromEntries(assembly.stacks.map((stack) => [stack.stackName, stack.template]));
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-  console.log(`synth of the example app (${Object.keys(templates).length} stacks, cdk-nag packs included): ` +
-    `median ${median(timings).toFixed(0)} ms over ${RUNS} runs (first ${timings[0].toFixed(0)} ms)`);
-  for (const [name, template] of Object.entries(templates)) {
-    const resources = Object.values<any>(template.Resources ?? {});
-    console.log(`${name}: ${resources.length} of 500 resources`);
-    for (const [type, { property, limit }] of Object.entries(POLICY_LIMITS)) {
-      const sizes = resources.filter((r) => r.Type === type && r.Properties?.[property])
-        .map((r) => JSON.stringify(r.Properties[property]).length);
-      if (sizes.length > 0) {
-        console.log(`  largest ${type}.${property}: ${Math.max(...sizes)} of ${limit} characters (${sizes.length} documents)`);
-      }
+    const app = buildExampleApp(outdir);
+    if (onlyStack !== undefined) {
+      app.node.children.filter((child) => Stack.isStack(child) && child.stackName !== onlyStack)
+        .forEach((other) => app.node.tryRemoveChild(other.node.id));
     }
+    const synthStart = onlyStack === undefined ? start : performance.now();
+    app.synth();
+    return performance.now() - synthStart;
+  });
+}
+
+function printTimings(stackNames: string[]): void {
+  const medianOf = (onlyStack?: string) => median(Array.from({ length: RUNS }, () => timeRun(onlyStack))).toFixed(0);
+  console.log(`\nSynth time, median of ${RUNS} runs, four cdk-nag packs included:`);
+  console.log(`  whole example app, buildExampleApp + synth(): ${medianOf()} ms`);
+  for (const name of stackNames) {
+    console.log(`  ${name}: synth() of the example app holding only this stack (build not timed): ${medianOf(name)} ms`);
   }
+}
+
+function printStacks(templates: Templates): void {
+  for (const [name, template] of Object.entries(templates)) {
+    console.log(`\n${name}: ${resourcesOf(template).length} of ${MAX_RESOURCES} resources`);
+    policySizeLines(template).forEach((line) => console.log(`  ${line}`));
+    const items = fixedMonthlyCost(template);
+    const total = items.reduce((sum, item) => sum + item.monthlyUsd, 0);
+    console.log(`  estimated fixed cost: ${total.toFixed(2)} USD/month = ` +
+      items.map((item) => `${item.count} ${item.label} ${item.monthlyUsd.toFixed(2)}`).join(' + '));
+  }
+  console.log('\nPolicy sizes count references as their (longer) CloudFormation intrinsics. Costs are ESTIMATES at ' +
+    `${PRICES.region} list prices stated on ${PRICES.statedOn} (check against AWS pricing): NAT gateway ` +
+    `${PRICES.natGatewayPerHour}, interface endpoint ${PRICES.interfaceEndpointPerAzPerHour} per AZ, firewall endpoint ` +
+    `${PRICES.firewallEndpointPerHour} USD/h, ${PRICES.hoursPerMonth} h/month; KMS key ${PRICES.kmsKeyPerMonth} USD/month. ` +
+    'Data processing (per GB), logs and other usage excluded; AWS waives NAT gateway hours one-to-one against Network ' +
+    'Firewall endpoint hours (not subtracted).');
+}
+
+function printBucketCapacity(): void {
+  const { buckets, errorBeyond } = bucketsPerS3Endpoint();
+  console.log(`\nVpceRestrictedBuckets on one S3 endpoint (sharing one key and log bucket): ${buckets} synthesize; one more fails with:`);
+  console.log(`  ${errorBeyond.split('\n')[0]}`);
+}
+
+function printProfileCapacity(templates: Templates): void {
+  const { domainStack, perSharedSgProfile, perOwnSgProfile } = profileResources();
+  const room = (resources: number, perProfile: number) => Math.floor((MAX_RESOURCES - resources) / perProfile);
+  const fit = (resources: number) =>
+    `${room(resources, perSharedSgProfile)} more profiles (domain security group) or ${room(resources, perOwnSgProfile)} (ownSecurityGroup)`;
+  console.log(`\nStudioDomain user profiles before ${MAX_RESOURCES} resources: each adds ${perSharedSgProfile} resource(s) ` +
+    `with the domain's security group, ${perOwnSgProfile} with ownSecurityGroup: true`);
+  console.log(`  stack of a SecureStudioVpc, a role and a StudioDomain (${domainStack} resources): ${fit(domainStack)}`);
+  for (const [name, template] of Object.entries(templates)) {
+    const resources = resourcesOf(template).length;
+    const profiles = resourcesOf(template, 'AWS::SageMaker::UserProfile').length;
+    console.log(`  ${name} (${resources} resources, ${profiles} profiles): ${fit(resources)}`);
+  }
+  console.log('  beyond that: a second stack with its own StudioDomain per group of users (team), or the profiles in ' +
+    'nested stacks (each counts as one resource of the parent and holds 500 of its own)');
+}
+
+function main(): void {
+  const templates = synthTemplates(buildExampleApp);
+  printTimings(Object.keys(templates));
+  printStacks(templates);
+  printBucketCapacity();
+  printProfileCapacity(templates);
 }
 
 main();

@@ -1,5 +1,5 @@
 /**
- * The example app: the networks of the reference environment, synthesized into cdk.out/
+ * The example app: the reference environment, synthesized into cdk.out/
  * with the four cdk-nag packs as validation plugins. It exits non-zero when a pack
  * reports an unacknowledged finding, so `npx projen synth:example` is a compliance gate.
  */
@@ -8,36 +8,38 @@ import * as path from 'path';
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { EgressFirewall, SecureStudioVpc, StudioEgress, StudioEndpointSet } from '../src';
+import { SecureStudio, StudioEgress, StudioPersona, StudioUser } from '../src';
 
-/** Internet-free: two AZs, core endpoints plus private Studio sign-in. */
+const TEAM = 'ml-platform';
+const DATA_BUCKETS = ['data', 'models'];
+const USERS: StudioUser[] = [
+  { name: 'data-scientist', persona: StudioPersona.DATA_SCIENTIST },
+  { name: 'mlops-engineer', persona: StudioPersona.MLOPS },
+];
+
+/** Internet-free: two AZs, VPC endpoints only. */
 export class SecureStudioIsolated extends Stack {
-  public readonly network: SecureStudioVpc;
+  public readonly studio: SecureStudio;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.network = new SecureStudioVpc(this, 'Network', {
-      interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.STUDIO_UI],
-    });
+    this.studio = new SecureStudio(this, 'Studio', { team: TEAM, dataBuckets: DATA_BUCKETS, users: USERS });
   }
 }
 
-/** Egress in three AZs through NAT gateways and Network Firewall, to allow-listed domains only. */
+/** Three AZs with internet egress through NAT gateways and Network Firewall, to an allow-list. */
 export class SecureStudioFirewall extends Stack {
-  public readonly network: SecureStudioVpc;
-  public readonly firewall: EgressFirewall;
+  public readonly studio: SecureStudio;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.network = new SecureStudioVpc(this, 'Network', {
+    this.studio = new SecureStudio(this, 'Studio', {
+      team: TEAM,
       availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       egress: StudioEgress.FIREWALL_READY,
-      interfaceEndpoints: [StudioEndpointSet.CORE, StudioEndpointSet.STUDIO_UI],
-      expectedUsers: 500,
-    });
-    this.firewall = new EgressFirewall(this, 'Firewall', {
-      network: this.network,
       allowedDomains: ['.pypi.org', '.pythonhosted.org', '.github.com', '.kaggle.com'],
+      dataBuckets: DATA_BUCKETS,
+      users: USERS,
     });
   }
 }

@@ -7,3 +7,4 @@ export * from './studio/studio-user-profile';
 export * from './identity/persona-roles';
 export * from './network/s3-endpoint-policy';
 export * from './storage/vpce-restricted-bucket';
+export * from './secure-studio';

@@ -1,9 +1,11 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeFindings } from './acknowledge';
 import { IamLimits } from './iam-limits';
 import { policySizeAdvice, policySizeProblem } from './scoped-policy';
 import { invalid } from './validation';
+import { wildcardFindingIds } from './wildcard-findings';
 
 /** How to create a persona or job execution role. */
 export interface PersonaRoleProps {
@@ -57,6 +59,7 @@ export class PersonaRole extends iam.Role {
       this.attachPolicy(this.grantsPolicy);
     }
     this.grantsPolicy.addStatements(statement);
+    acknowledgeGrantWildcards(this.grantsPolicy, statement);
     return { statementAdded: true, policyDependable: this.grantsPolicy };
   }
 
@@ -84,4 +87,20 @@ function sagemakerOfThisAccount(scope: Construct): iam.IPrincipal {
   return new iam.ServicePrincipal('sagemaker.amazonaws.com').withConditions({
     StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
   });
+}
+
+/** Wildcards that leave a statement open: any resource, any action, or any action of a service. */
+const OPEN_WILDCARD = /\[(Resource::\*|Action::\*|Action::[a-z0-9-]+:\*)\]$/;
+
+/**
+ * Grants of aws-cdk-lib constructs (e.g. `bucket.grantReadWrite(role)`) use action
+ * prefixes such as `s3:GetObject*` on the granted resource and its objects (`<bucket>/*`).
+ * Those wildcards only complete a specific resource or action family, so they are
+ * acknowledged; a grant with an open wildcard (any resource, any action) is not, and
+ * cdk-nag reports it.
+ */
+function acknowledgeGrantWildcards(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
+  const findings = wildcardFindingIds(policy, statement).filter((id) => !OPEN_WILDCARD.test(id));
+  acknowledgeFindings(policy, 'Granted by an aws-cdk-lib grant method: the wildcards complete an action family ' +
+    '(e.g. s3:GetObject*) or the objects of the one granted resource (e.g. <bucket ARN>/*); nothing is granted on other resources.', findings);
 }

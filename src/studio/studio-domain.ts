@@ -400,7 +400,8 @@ export class StudioDomain extends Construct {
     });
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowSageMakerAndEfsOfThisAccount',
-      principals: [new iam.AnyPrincipal()],
+      // The account (not '*'): callers need an IAM allow as well, and only through these services.
+      principals: [new iam.AccountRootPrincipal()],
       actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
       resources: ['*'],
       conditions: {

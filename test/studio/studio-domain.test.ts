@@ -72,7 +72,7 @@ describe('defaults', () => {
         Description: Match.stringLikeRegexp('Studio home file system'),
         KeyPolicy: {
           Statement: Match.arrayWith([Match.objectLike({
-            Principal: { AWS: '*' },
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
             Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
             Condition: {
               StringEquals: {

@@ -1,0 +1,262 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { PersonaRoles } from './identity/persona-roles';
+import { EgressFirewall } from './network/egress-firewall';
+import { SecureStudioVpc } from './network/secure-studio-vpc';
+import { StudioEgress, StudioEgressMode } from './network/studio-egress';
+import { invalid } from './private/validation';
+import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
+import { StudioDomain } from './studio/studio-domain';
+import { StudioUserProfile } from './studio/studio-user-profile';
+
+const NAME = 'SecureStudio';
+const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+
+/**
+ * The built-in personas a Studio user can have.
+ */
+export enum StudioPersona {
+  /** Read-only: list and describe. */
+  DEFAULT = 'DEFAULT',
+  /** Studio apps of their own profile, the team's jobs and experiments, model registry read. */
+  DATA_SCIENTIST = 'DATA_SCIENTIST',
+  /** The data scientist's scope plus pipelines, model approval, endpoints and Projects. */
+  MLOPS = 'MLOPS',
+}
+
+/**
+ * A Studio user of a SecureStudio environment.
+ */
+export interface StudioUser {
+  /** The user profile name. */
+  readonly name: string;
+  /** The user's persona, which chooses the role their apps run as. */
+  readonly persona: StudioPersona;
+}
+
+/**
+ * Properties of a SecureStudio environment.
+ */
+export interface SecureStudioProps {
+  /** The team that owns the environment: its tag on roles, profiles and SageMaker resources. */
+  readonly team: string;
+
+  /**
+   * Availability Zones of the network, at least 2.
+   *
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * Explicit Availability Zones, at least 2 (e.g. three AZs in an environment-agnostic
+   * stack). Cannot be combined with `maxAzs`.
+   *
+   * @default - the first `maxAzs` AZs of the region
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * How Studio may reach the internet. With `StudioEgress.FIREWALL_READY`, an
+   * EgressFirewall admits only `allowedDomains`.
+   *
+   * @default StudioEgress.NONE - internet-free
+   */
+  readonly egress?: StudioEgress;
+
+  /**
+   * Domains the EgressFirewall allows (`host.example.com` or `.example.com`). Required with
+   * `StudioEgress.FIREWALL_READY`, refused otherwise.
+   *
+   * @default - none
+   */
+  readonly allowedDomains?: string[];
+
+  /**
+   * Names of the data buckets (lower-case letters, digits and hyphens, e.g. 'data',
+   * 'models'), each a VpceRestrictedBucket that the data scientist, MLOps and job roles
+   * may read and write. They share one KMS key and one access-log bucket.
+   *
+   * @default ['data']
+   */
+  readonly dataBuckets?: string[];
+
+  /**
+   * The Studio users, each with a user profile, the role of their persona, the team tag
+   * and a security group of their own.
+   *
+   * @default - no user profiles
+   */
+  readonly users?: StudioUser[];
+
+  /**
+   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
+   *
+   * @default 60
+   */
+  readonly idleTimeoutMinutes?: number;
+
+  /**
+   * Create the Studio UI endpoint so that users sign in without leaving the network.
+   *
+   * @default true
+   */
+  readonly privateSignIn?: boolean;
+
+  /**
+   * The key that encrypts the data buckets.
+   *
+   * @default - a new key with rotation
+   */
+  readonly dataEncryptionKey?: kms.IKey;
+
+  /**
+   * The key that SageMaker jobs must use for their volumes and outputs.
+   *
+   * @default - a new key with rotation
+   */
+  readonly jobEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the data (buckets, keys, logs) when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A secure SageMaker Studio environment in one construct: a private multi-AZ network
+ * (optionally with Network Firewall egress to an allow-list), data buckets reachable only
+ * through the network's S3 endpoint, persona roles with guardrails, and a VpcOnly Studio
+ * domain with a profile per user. Every part is a public field, to be tuned after
+ * construction.
+ *
+ * @example
+ * new SecureStudio(this, 'Studio', {
+ *   team: 'fraud',
+ *   dataBuckets: ['data', 'models'],
+ *   users: [{ name: 'alice', persona: StudioPersona.DATA_SCIENTIST }, { name: 'bob', persona: StudioPersona.MLOPS }],
+ * });
+ */
+export class SecureStudio extends Construct {
+  /** The network. */
+  public readonly network: SecureStudioVpc;
+  /** The egress firewall, with `StudioEgress.FIREWALL_READY`. */
+  public readonly firewall?: EgressFirewall;
+  /** The data buckets, in the order of `dataBuckets`. */
+  public readonly buckets: VpceRestrictedBucket[];
+  /** The key SageMaker jobs must use for volumes and outputs. */
+  public readonly jobEncryptionKey: kms.IKey;
+  /** The persona roles and guardrails. */
+  public readonly personas: PersonaRoles;
+  /** The Studio domain. */
+  public readonly domain: StudioDomain;
+  /** The user profiles, in the order of `users`. */
+  public readonly userProfiles: StudioUserProfile[];
+
+  constructor(scope: Construct, id: string, props: SecureStudioProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const egress = props.egress ?? StudioEgress.NONE;
+    this.network = new SecureStudioVpc(this, 'Network', {
+      maxAzs: props.maxAzs,
+      availabilityZones: props.availabilityZones,
+      egress,
+      removalPolicy,
+    });
+    this.firewall = this.createFirewall(egress, props.allowedDomains);
+
+    this.jobEncryptionKey = props.jobEncryptionKey ?? new kms.Key(this, 'JobKey', {
+      description: `Encrypts the volumes and outputs of the SageMaker jobs of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.personas = new PersonaRoles(this, 'Personas', {
+      team: props.team,
+      vpc: this.network.vpc,
+      subnets: this.network.studioSubnets,
+      securityGroups: [this.network.studioSecurityGroup],
+      volumeEncryptionKey: this.jobEncryptionKey,
+      outputEncryptionKey: this.jobEncryptionKey,
+    });
+    this.buckets = this.createBuckets(props.dataBuckets ?? ['data'], props.dataEncryptionKey, removalPolicy);
+
+    this.domain = new StudioDomain(this, 'Domain', {
+      network: this.network,
+      defaultExecutionRole: this.personas.defaultRole,
+      idleTimeoutMinutes: props.idleTimeoutMinutes,
+      privateSignIn: props.privateSignIn ?? true,
+      teamTagKey: this.personas.teamTagKey,
+      removalPolicy,
+    });
+    this.userProfiles = (props.users ?? []).map((user) => this.domain.addUserProfile(user.name, {
+      executionRole: this.personaRole(user.persona),
+      team: props.team,
+      ownSecurityGroup: true,
+    }));
+  }
+
+  /** The data bucket of the given name, or undefined. */
+  public findBucket(name: string): VpceRestrictedBucket | undefined {
+    return this.buckets.find((bucket) => bucket.node.id === bucketId(name));
+  }
+
+  private createFirewall(egress: StudioEgress, allowedDomains?: string[]): EgressFirewall | undefined {
+    if (egress.mode !== StudioEgressMode.FIREWALL) {
+      if (allowedDomains !== undefined) {
+        invalid(NAME, 'allowedDomains', `given with egress mode ${egress.mode}, which has no firewall`,
+          'allowedDomains only with egress: StudioEgress.FIREWALL_READY');
+      }
+      return undefined;
+    }
+    if (!allowedDomains?.length) {
+      invalid(NAME, 'allowedDomains', 'empty with egress: StudioEgress.FIREWALL_READY',
+        "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
+    }
+    return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains });
+  }
+
+  private createBuckets(names: string[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {
+    if (names.length === 0) {
+      invalid(NAME, 'dataBuckets', 'empty', "at least one bucket name, e.g. ['data']");
+    }
+    const buckets: VpceRestrictedBucket[] = [];
+    for (const name of names) {
+      if (!BUCKET_NAME_PATTERN.test(name) || buckets.some((bucket) => bucket.node.id === bucketId(name))) {
+        invalid(NAME, 'dataBuckets', `'${name}' is not a usable bucket name or is listed twice`,
+          'distinct names of lower-case letters, digits and hyphens, starting with a letter, at most 31 characters');
+      }
+      const [first] = buckets;
+      const bucket = new VpceRestrictedBucket(this, bucketId(name), {
+        network: this.network,
+        encryptionKey: first?.encryptionKey ?? encryptionKey,
+        serverAccessLogsBucket: first?.serverAccessLogsBucket,
+        removalPolicy,
+      });
+      for (const role of [this.personas.dataScientistRole, this.personas.mlopsRole, this.personas.jobRole]) {
+        bucket.grantReadWrite(role);
+      }
+      buckets.push(bucket);
+    }
+    return buckets;
+  }
+
+  private personaRole(persona: StudioPersona): iam.IRole {
+    switch (persona) {
+      case StudioPersona.DATA_SCIENTIST:
+        return this.personas.dataScientistRole;
+      case StudioPersona.MLOPS:
+        return this.personas.mlopsRole;
+      default:
+        return this.personas.defaultRole;
+    }
+  }
+}
+
+/** Construct id of a data bucket: 'models' -> 'ModelsBucket', 'raw-data' -> 'RawDataBucket'. */
+function bucketId(name: string): string {
+  return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Bucket`;
+}
