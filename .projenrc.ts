@@ -58,6 +58,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // that the registry does not serve, which makes `npm ci` reject the lock file.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
+// Tool environments and synthesized output never go into the npm package.
+for (const ignored of ['/.venv/', '/cdk.out/', '/examples/', '/benchmarks/', '/docs/', '/requirements-dev.txt', '/.cfnlintrc.yaml', '/.checkov.yaml', '/.ci/']) {
+  project.addPackageIgnore(ignored);
+}
+
 // The example app and the benchmarks are type-checked like the tests and run with ts-node.
 for (const dir of ['examples', 'benchmarks']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
