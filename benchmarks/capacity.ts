@@ -4,7 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { resourcesOf, synthTemplates, Templates } from './templates';
+import { resourcesOf, synthTemplates, Templates } from '../examples/template-summary';
 import { SecureStudioVpc, StudioDomain, VpceRestrictedBucket } from '../src';
 
 const PROBE = 'Probe';

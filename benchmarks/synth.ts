@@ -7,8 +7,8 @@
 import { performance } from 'perf_hooks';
 import { Stack } from 'aws-cdk-lib';
 import { bucketsPerS3Endpoint, profileResources } from './capacity';
-import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from './templates';
 import { buildExampleApp } from '../examples/app';
+import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from '../examples/template-summary';
 
 const RUNS = 5;
 

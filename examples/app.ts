@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES } from './template-summary';
 import { SecureStudio, StudioEgress, StudioPersona, StudioUser } from '../src';
 
 const TEAM = 'ml-platform';
@@ -67,7 +68,10 @@ function main(): void {
   const assembly = buildExampleApp(outdir).synth();
   for (const stack of assembly.stacks) {
     const resources = Object.keys(stack.template.Resources ?? {}).length;
-    console.log(`${stack.stackName}: ${resources} resources (CloudFormation allows 500), template ${stack.templateFile}`);
+    const cost = fixedMonthlyCost(stack.template).reduce((sum, item) => sum + item.monthlyUsd, 0);
+    console.log(`${stack.stackName} (${stack.templateFile}): ${resources} of ${MAX_RESOURCES} resources; ` +
+      `estimated fixed cost ${cost.toFixed(0)} USD/month at ${PRICES.region} list prices (data processing excluded)`);
+    policySizeLines(stack.template).forEach((line) => console.log(`  ${line}`));
   }
   // The report lists the plugins that found something; an empty list means every pack passed.
   const reportFile = path.join(outdir, 'validation-report.json');
