@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: ['cdk.out/', '.venv/'],
+  gitignore: ['cdk.out/', '.venv/', 'examples/java/target/'],
 });
 
 // unrs-resolver (via eslint-import-resolver-typescript) 1.13 lists optional native bindings
@@ -101,5 +101,14 @@ project.testTask.spawn(compliance);
 // Package the Python wheel and the Java jar in CI too (projen packages only JS when CI is set).
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package-all')!);
+
+// Three languages, one template: the reference environment built in Python (the wheel) and
+// Java (the jar) must synthesize the TypeScript templates. It needs dist/, so it runs at the
+// end of `package`, right after package-all (projen locks the build task's own steps).
+const consumers = project.addTask('consumers', {
+  description: 'Build the example stacks in Python and Java from dist/ and compare their templates with the TypeScript ones',
+  exec: 'ts-node --project examples/tsconfig.json examples/compare-templates.ts',
+});
+project.packageTask.spawn(consumers);
 
 project.synth();
