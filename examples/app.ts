@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES } from './template-summary';
 import { SecureStudio, StudioEgress, StudioPersona, StudioUser } from '../src';
 
@@ -65,7 +65,9 @@ interface ValidationReport {
 
 function main(): void {
   const outdir = path.resolve(__dirname, '..', 'cdk.out');
-  const assembly = buildExampleApp(outdir).synth();
+  const app = buildExampleApp(outdir);
+  const assembly = app.synth();
+  console.log(`acknowledged findings (cdk-nag ids, each with its reason on the construct it concerns): ${acknowledgementCount(app)}`);
   for (const stack of assembly.stacks) {
     const resources = Object.keys(stack.template.Resources ?? {}).length;
     const cost = fixedMonthlyCost(stack.template).reduce((sum, item) => sum + item.monthlyUsd, 0);
@@ -82,6 +84,14 @@ function main(): void {
     console.error(`cdk-nag reported findings; see ${reportFile}`);
     process.exit(1);
   }
+}
+
+/** How many finding ids the constructs of the app acknowledge (Validations metadata). */
+function acknowledgementCount(scope: IConstruct): number {
+  return scope.node.findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .reduce((sum, entry) => sum + Object.keys(entry.data).length, 0);
 }
 
 if (require.main === module) {
