@@ -8,3 +8,4 @@ export * from './identity/persona-roles';
 export * from './network/s3-endpoint-policy';
 export * from './storage/vpce-restricted-bucket';
 export * from './secure-studio';
+export * from './nag/sagemaker-studio-checks';

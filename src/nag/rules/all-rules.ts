@@ -1,0 +1,31 @@
+import { APP_SECURITY_GROUPS_NOT_OPEN } from './app-security-groups-not-open';
+import { BUCKET_POLICY_SOURCE_VPCE_DENIES } from './bucket-policy-source-vpce-denies';
+import { DOCKER_ACCESS_DISABLED } from './docker-access-disabled';
+import { DOMAIN_CUSTOMER_MANAGED_KEY } from './domain-customer-managed-key';
+import { DOMAIN_VPC_FLOW_LOGS } from './domain-vpc-flow-logs';
+import { DOMAIN_VPC_ONLY } from './domain-vpc-only';
+import { EXECUTION_ROLE_NO_FULL_ACCESS } from './execution-role-no-full-access';
+import { FIREWALL_POLICY_STRICT_DROP } from './firewall-policy-strict-drop';
+import { FIREWALL_ROUTE_BY_AZ } from './firewall-route-by-az';
+import { IDLE_SHUTDOWN_ENABLED } from './idle-shutdown-enabled';
+import { INTERFACE_ENDPOINT_POLICY } from './interface-endpoint-policy';
+import { NOTEBOOK_SHARING_ENCRYPTED } from './notebook-sharing-encrypted';
+import { S3_GATEWAY_ENDPOINT_POLICY } from './s3-gateway-endpoint-policy';
+import { StudioRule } from '../rule';
+
+/** The rules of the SageMakerStudio pack, in the order of the README table. */
+export const ALL_RULES: readonly StudioRule[] = [
+  DOMAIN_VPC_ONLY,
+  DOMAIN_CUSTOMER_MANAGED_KEY,
+  NOTEBOOK_SHARING_ENCRYPTED,
+  IDLE_SHUTDOWN_ENABLED,
+  DOCKER_ACCESS_DISABLED,
+  EXECUTION_ROLE_NO_FULL_ACCESS,
+  APP_SECURITY_GROUPS_NOT_OPEN,
+  DOMAIN_VPC_FLOW_LOGS,
+  INTERFACE_ENDPOINT_POLICY,
+  S3_GATEWAY_ENDPOINT_POLICY,
+  BUCKET_POLICY_SOURCE_VPCE_DENIES,
+  FIREWALL_POLICY_STRICT_DROP,
+  FIREWALL_ROUTE_BY_AZ,
+];

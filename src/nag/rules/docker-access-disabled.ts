@@ -1,0 +1,30 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
+import { resolveResource } from '../stack-resources';
+import { field, isIntrinsic, UNRESOLVED } from '../values';
+
+/**
+ * A domain is compliant unless `DomainSettings.DockerSettings.EnableDockerAccess` is
+ * `ENABLED` (absent means disabled).
+ */
+export function dockerAccessDisabled(resource: CfnResource): RuleCompliance {
+  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+    return RuleCompliance.NOT_APPLICABLE;
+  }
+  const docker = field(resolveResource(resource)?.properties, 'DomainSettings', 'DockerSettings', 'EnableDockerAccess');
+  if (docker === UNRESOLVED || isIntrinsic(docker)) {
+    return RuleCompliance.NOT_APPLICABLE;
+  }
+  return docker === 'ENABLED' ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
+}
+
+export const DOCKER_ACCESS_DISABLED: StudioRule = {
+  id: 'SageMakerStudio-DockerAccessDisabled',
+  level: RuleLevel.ERROR,
+  info: 'The SageMaker domain lets Studio apps run Docker.',
+  explanation: 'Local Docker builds images outside the reviewed image pipeline and can push them to any repository ' +
+    'the execution role reaches; the build runs with more privileges than a notebook kernel.',
+  fix: "Set DomainSettings.DockerSettings.EnableDockerAccess to 'DISABLED' (or leave it unset); build images in a pipeline.",
+  locations: { 'AWS::SageMaker::Domain': 'Properties/DomainSettings/DockerSettings' },
+  check: dockerAccessDisabled,
+};

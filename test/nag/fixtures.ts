@@ -1,0 +1,96 @@
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { RuleCompliance, StudioRule } from '../../src/nag/rule';
+import { StackResources } from '../../src/nag/stack-resources';
+
+/** What a rule concludes about a resource, with the resource's whole stack as the view. */
+export function check(rule: StudioRule, resource: CfnResource): RuleCompliance {
+  return rule.check(resource, StackResources.of(Stack.of(resource)));
+}
+
+export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = RuleCompliance;
+
+const SAGEMAKER_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+const IDLE_SHUTDOWN = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } } };
+
+/** The raw L1 resources of a Studio environment that meets every rule of the pack. */
+export interface StudioFixture {
+  readonly stack: Stack;
+  readonly vpc: ec2.CfnVPC;
+  readonly flowLog: ec2.CfnFlowLog;
+  readonly key: kms.CfnKey;
+  readonly role: iam.CfnRole;
+  readonly appGroup: ec2.CfnSecurityGroup;
+  readonly domain: sagemaker.CfnDomain;
+}
+
+/**
+ * A compliant environment built from L1 resources only: a VPC with a flow log of all
+ * traffic, a customer-managed key, a role without managed policies, an app security group
+ * with HTTPS egress inside the VPC, and a VpcOnly domain with idle shutdown, no Docker
+ * and no notebook sharing. Tests change one property to make it non-compliant.
+ */
+export function studioFixture(stack: Stack = new Stack(new App(), 'Test')): StudioFixture {
+  const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+  const subnet = new ec2.CfnSubnet(stack, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.0.0.0/24' });
+  const flowLog = new ec2.CfnFlowLog(stack, 'FlowLog', {
+    resourceId: vpc.ref,
+    resourceType: 'VPC',
+    trafficType: 'ALL',
+    logDestinationType: 's3',
+    logDestination: 'arn:aws:s3:::flow-logs',
+  });
+  const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
+  const role = new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: SAGEMAKER_TRUST });
+  const appGroup = securityGroup(stack, 'AppGroup', [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/16' }]);
+  const domain = new sagemaker.CfnDomain(stack, 'Domain', {
+    domainName: 'studio',
+    authMode: 'IAM',
+    vpcId: vpc.ref,
+    subnetIds: [subnet.ref],
+    appNetworkAccessType: 'VpcOnly',
+    kmsKeyId: key.attrArn,
+    domainSettings: { dockerSettings: { enableDockerAccess: 'DISABLED' }, securityGroupIds: [appGroup.attrGroupId] },
+    defaultUserSettings: {
+      executionRole: role.attrArn,
+      securityGroups: [appGroup.attrGroupId],
+      jupyterLabAppSettings: IDLE_SHUTDOWN,
+      codeEditorAppSettings: IDLE_SHUTDOWN,
+      sharingSettings: { notebookOutputOption: 'Disabled' },
+    },
+  });
+  return { stack, vpc, flowLog, key, role, appGroup, domain };
+}
+
+/** A security group of the fixture's VPC with the given inline egress rules (none: no SecurityGroupEgress). */
+export function securityGroup(stack: Stack, id: string, egress?: ec2.CfnSecurityGroup.EgressProperty[],
+  ingress?: ec2.CfnSecurityGroup.IngressProperty[]): ec2.CfnSecurityGroup {
+  return new ec2.CfnSecurityGroup(stack, id, {
+    groupDescription: id,
+    vpcId: 'vpc-12345678',
+    securityGroupEgress: egress,
+    securityGroupIngress: ingress,
+  });
+}
+
+/** A user profile of the fixture's domain with the given user settings. */
+export function userProfile(fixture: StudioFixture, id: string,
+  userSettings: sagemaker.CfnUserProfile.UserSettingsProperty = {}): sagemaker.CfnUserProfile {
+  return new sagemaker.CfnUserProfile(fixture.stack, id, {
+    domainId: fixture.domain.attrDomainId,
+    userProfileName: id.toLowerCase(),
+    userSettings,
+  });
+}
+
+/** A SageMaker execution role with the given managed policy ARNs. */
+export function executionRole(stack: Stack, id: string, managedPolicyArns: string[]): iam.CfnRole {
+  return new iam.CfnRole(stack, id, { assumeRolePolicyDocument: SAGEMAKER_TRUST, managedPolicyArns });
+}

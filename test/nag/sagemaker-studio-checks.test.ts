@@ -1,0 +1,166 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { studioFixture } from './fixtures';
+import { SageMakerStudioChecks } from '../../src';
+
+const VPC_ONLY = 'SageMakerStudio-DomainVpcOnly';
+const REASON = 'A sandbox domain for the public workshop; it holds no data.';
+
+/** A domain that fails exactly one rule: PublicInternetOnly. */
+function publicDomain(stack?: Stack) {
+  const fixture = studioFixture(stack);
+  fixture.domain.appNetworkAccessType = 'PublicInternetOnly';
+  return fixture;
+}
+
+describe('the pack', () => {
+  test('has a stable name and one id per rule, none with the "::" that Validations.acknowledge reserves', () => {
+    const pack = new SageMakerStudioChecks();
+    expect(pack.name).toBe('SageMakerStudio');
+    expect(pack.ruleIds).toEqual([
+      'SageMakerStudio-DomainVpcOnly',
+      'SageMakerStudio-DomainCustomerManagedKey',
+      'SageMakerStudio-NotebookSharingEncrypted',
+      'SageMakerStudio-IdleShutdownEnabled',
+      'SageMakerStudio-DockerAccessDisabled',
+      'SageMakerStudio-ExecutionRoleNoFullAccess',
+      'SageMakerStudio-AppSecurityGroupsNotOpen',
+      'SageMakerStudio-DomainVpcFlowLogs',
+      'SageMakerStudio-InterfaceEndpointPolicy',
+      'SageMakerStudio-S3GatewayEndpointPolicy',
+      'SageMakerStudio-BucketPolicySourceVpceDenies',
+      'SageMakerStudio-FirewallPolicyStrictDrop',
+      'SageMakerStudio-FirewallRouteByAz',
+    ]);
+    expect(pack.ruleIds!.filter((id) => id.includes('::'))).toEqual([]);
+  });
+
+  test('a compliant environment of L1 resources has no finding', () => {
+    expect(new SageMakerStudioChecks().validateScope(studioFixture().stack)).toEqual({ success: true, violations: [] });
+  });
+
+  test('reports a finding with its rule, level, description, fix and the construct path and property of the resource', () => {
+    const { stack } = publicDomain();
+    expect(new SageMakerStudioChecks().validateScope(stack)).toEqual({
+      success: false,
+      violations: [{
+        ruleName: VPC_ONLY,
+        severity: 'error',
+        description: 'The SageMaker domain does not use the VpcOnly network access type.',
+        fix: "Set AppNetworkAccessType to 'VpcOnly' and give the domain private subnets with VPC endpoints (or a controlled egress path).",
+        violatingResources: [{ constructPath: 'Test/Domain', locations: ['Properties/AppNetworkAccessType'] }],
+      }],
+    });
+  });
+
+  test('groups the resources that break one rule under one violation', () => {
+    const app = new App();
+    publicDomain(new Stack(app, 'One'));
+    publicDomain(new Stack(app, 'Two'));
+    const { violations } = new SageMakerStudioChecks().validateScope(app);
+    expect(violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)])).toEqual([[VPC_ONLY, ['One/Domain', 'Two/Domain']]]);
+  });
+
+  test('verbose descriptions say why the rule exists', () => {
+    const { stack } = publicDomain();
+    const [violation] = new SageMakerStudioChecks({ verbose: true }).validateScope(stack).violations;
+    expect(violation.description).toBe('The SageMaker domain does not use the VpcOnly network access type. With PublicInternetOnly ' +
+      "(the default) Studio apps reach the internet through a SageMaker-managed network, bypassing the VPC's routes, endpoints, " +
+      'security groups and firewall.');
+  });
+
+  test('warnings are reported without failing', () => {
+    const { stack, domain } = studioFixture();
+    domain.addPropertyDeletionOverride('DefaultUserSettings.CodeEditorAppSettings');
+    const report = new SageMakerStudioChecks().validateScope(stack);
+    expect(report.success).toBe(true);
+    expect(report.violations.map((v) => [v.ruleName, v.severity])).toEqual([['SageMakerStudio-IdleShutdownEnabled', 'warning']]);
+  });
+
+  test('a rule that cannot evaluate a resource reports it with the error, rather than passing it', () => {
+    const stack = new Stack(new App(), 'Test');
+    new CfnResource(stack, 'Broken', {
+      type: 'AWS::SageMaker::Domain',
+      properties: { AppNetworkAccessType: Lazy.string({ produce: () => { throw new Error('no value yet'); } }) },
+    });
+    const [violation] = new SageMakerStudioChecks().validateScope(stack).violations;
+    expect(violation).toEqual(expect.objectContaining({
+      ruleName: VPC_ONLY,
+      description: 'The rule could not be evaluated: Resolution error: Resolution error: Resolution error: no value yet...',
+      violatingResources: [{ constructPath: 'Test/Broken', locations: ['Properties/AppNetworkAccessType'] }],
+    }));
+  });
+
+  test('validate needs the construct tree on the context', () => {
+    expect(() => new SageMakerStudioChecks().validate({ templatePaths: [] } as any)).toThrow(
+      'SageMakerStudioChecks needs the construct tree on the validation context (aws-cdk-lib 2.258.0 or later); ' +
+      'call validateScope(app) after synthesis instead');
+  });
+});
+
+describe('acknowledgements, as cdk-nag v3 reads them', () => {
+  test('Validations.acknowledge on the resource, or on an ancestor, suppresses its finding', () => {
+    const onResource = publicDomain();
+    Validations.of(onResource.domain).acknowledge({ id: VPC_ONLY, reason: REASON });
+    expect(new SageMakerStudioChecks().validateScope(onResource.stack).violations).toEqual([]);
+    const onStack = publicDomain();
+    Validations.of(onStack.stack).acknowledge({ id: VPC_ONLY, reason: REASON });
+    expect(new SageMakerStudioChecks().validateScope(onStack.stack).violations).toEqual([]);
+  });
+
+  test('acknowledging another rule, or the rule on a sibling, does not', () => {
+    const { stack, domain, vpc } = publicDomain();
+    Validations.of(domain).acknowledge({ id: 'SageMakerStudio-DomainCustomerManagedKey', reason: REASON });
+    Validations.of(vpc).acknowledge({ id: VPC_ONLY, reason: REASON });
+    expect(new SageMakerStudioChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([VPC_ONLY]);
+  });
+
+  test("the 'Annotation::' prefix of newer aws-cdk-lib versions is read too", () => {
+    const { stack, domain } = publicDomain();
+    domain.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`Annotation::${VPC_ONLY}`]: REASON });
+    expect(new SageMakerStudioChecks().validateScope(stack).violations).toEqual([]);
+  });
+});
+
+describe('as a validation plugin of the app', () => {
+  interface Report {
+    readonly pluginReports: {
+      pluginName: string;
+      conclusion: string;
+      violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
+  }
+
+  function synthesize(configure: (stack: Stack) => void): Report {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
+    const app = new App({ outdir });
+    Validations.of(app).addPlugins(new SageMakerStudioChecks());
+    configure(new Stack(app, 'Studio'));
+    const exitCode = process.exitCode;
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const assembly = app.synth();
+      return JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf-8'));
+    } finally {
+      // aws-cdk-lib sets a failing exit code when a plugin reports errors; the test decides.
+      process.exitCode = exitCode;
+      consoleError.mockRestore();
+    }
+  }
+
+  test('a finding fails synthesis and is written to the validation report of the assembly', () => {
+    const report = synthesize((stack) => publicDomain(stack));
+    expect(report.pluginReports).toEqual([expect.objectContaining({
+      pluginName: 'SageMakerStudio',
+      conclusion: 'failure',
+      violations: [expect.objectContaining({ ruleName: VPC_ONLY, violatingConstructs: [expect.objectContaining({ constructPath: 'Studio/Domain' })] })],
+    })]);
+  });
+
+  test('an acknowledged finding is not', () => {
+    const report = synthesize((stack) => Validations.of(publicDomain(stack).domain).acknowledge({ id: VPC_ONLY, reason: REASON }));
+    expect(report.pluginReports).toEqual([]);
+  });
+});
