@@ -9,7 +9,7 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES } from './template-summary';
-import { SecureStudio, StudioEgress, StudioPersona, StudioUser } from '../src';
+import { SageMakerStudioChecks, SecureStudio, StudioEgress, StudioPersona, StudioUser } from '../src';
 
 const TEAM = 'ml-platform';
 const DATA_BUCKETS = ['data', 'models'];
@@ -45,7 +45,7 @@ export class SecureStudioFirewall extends Stack {
   }
 }
 
-/** Builds the example app with the four cdk-nag packs registered. */
+/** Builds the example app with the four cdk-nag packs and this library's SageMakerStudio pack registered. */
 export function buildExampleApp(outdir: string): App {
   const app = new App({ outdir });
   new SecureStudioIsolated(app, 'SecureStudioIsolated');
@@ -55,6 +55,7 @@ export function buildExampleApp(outdir: string): App {
     new HIPAASecurityChecks(app),
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
+    new SageMakerStudioChecks(),
   );
   return app;
 }
@@ -79,7 +80,7 @@ function main(): void {
   const reportFile = path.join(outdir, 'validation-report.json');
   const report: ValidationReport = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
   const findings = report.pluginReports.reduce((sum, plugin) => sum + plugin.violations.length, 0);
-  console.log(`cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1): ${findings} unacknowledged finding(s)`);
+  console.log(`cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1) and SageMakerStudio: ${findings} unacknowledged finding(s)`);
   if (report.pluginReports.some((plugin) => plugin.conclusion !== 'success')) {
     console.error(`cdk-nag reported findings; see ${reportFile}`);
     process.exit(1);
