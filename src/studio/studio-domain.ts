@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profile';
+import { DomainTeardown } from './teardown/domain-teardown';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { invalid } from '../private/validation';
@@ -193,8 +194,12 @@ export interface StudioDomainProps {
   readonly teamTagKey?: string;
 
   /**
-   * What happens to the key the construct creates when it leaves the stack. The home EFS
-   * file system is never deleted by CloudFormation (see the README for cleanup).
+   * What happens to the domain's data when the stack is deleted. With `RemovalPolicy.DESTROY`,
+   * a custom resource deletes, on stack deletion only, the domain's apps, spaces and user
+   * profiles, the domain with its home EFS file system, and the two NFS security groups
+   * SageMaker created for it, before CloudFormation deletes the network; the key the
+   * construct creates is scheduled for deletion. Any other policy keeps the home EFS file
+   * system (CloudFormation cannot delete it) and applies to the key.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -231,6 +236,7 @@ export class StudioDomain extends Construct {
   public readonly resource: sagemaker.CfnDomain;
 
   private readonly network?: SecureStudioVpc;
+  private readonly teardown?: DomainTeardown;
   private readonly defaultExecutionRole: iam.IRole;
   private readonly authMode: StudioAuthMode;
   private readonly teamTagKey: string;
@@ -293,6 +299,14 @@ export class StudioDomain extends Construct {
     this.domainArn = this.resource.attrDomainArn;
     this.homeEfsFileSystemId = this.resource.attrHomeEfsFileSystemId;
     this.url = this.resource.attrUrl;
+    if (props.removalPolicy === RemovalPolicy.DESTROY) {
+      this.teardown = new DomainTeardown(this, 'Teardown', {
+        domainId: this.domainId,
+        homeEfsFileSystemId: this.homeEfsFileSystemId,
+        vpc: placement.vpc,
+        dependsOn: [this.resource, placement.vpc, ...this.securityGroups],
+      });
+    }
   }
 
   /**
@@ -322,6 +336,8 @@ export class StudioDomain extends Construct {
       tags: options.team !== undefined ? { [this.teamTagKey]: options.team } : undefined,
       ssoUserName: options.ssoUserName,
     });
+    // Its apps must be gone before CloudFormation deletes the profile.
+    this.teardown?.runBefore(profile);
     return profile;
   }
 

@@ -1,0 +1,262 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SecureStudioVpc } from '../../src/network/secure-studio-vpc';
+import { SecureStudio, StudioPersona } from '../../src/secure-studio';
+import { StudioDomain, StudioDomainProps } from '../../src/studio/studio-domain';
+import { nagErrors } from '../helpers/nag';
+import { agnosticStack, concreteStack } from '../helpers/stacks';
+
+const TEARDOWN = 'Custom::StudioDomainTeardown';
+
+function build(props: Partial<StudioDomainProps> = {}, stack: Stack = agnosticStack()) {
+  const network = new SecureStudioVpc(stack, 'Network');
+  const defaultExecutionRole = new iam.Role(stack, 'DefaultRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  const domain = new StudioDomain(stack, 'Domain', { network, defaultExecutionRole, ...props });
+  return { stack, network, domain };
+}
+
+function logicalIds(template: Template, type: string, prefix: string): string[] {
+  return Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+}
+
+/** Every resource the given one depends on, directly or through references and DependsOn. */
+function dependencies(template: Template, id: string, seen = new Set<string>()): Set<string> {
+  const resource = template.toJSON().Resources[id];
+  const refs = new Set<string>(resource.DependsOn ?? []);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'Ref' && typeof value === 'string') refs.add(value);
+        else if (key === 'Fn::GetAtt') refs.add((value as string[])[0]);
+        else visit(value);
+      }
+    }
+  };
+  visit(resource.Properties);
+  for (const ref of refs) {
+    if (template.toJSON().Resources[ref] && !seen.has(ref)) {
+      seen.add(ref);
+      dependencies(template, ref, seen);
+    }
+  }
+  return seen;
+}
+
+describe('opt-in', () => {
+  test('no teardown by default: the domain\'s data is kept', () => {
+    const template = Template.fromStack(build().stack);
+    template.resourceCountIs(TEARDOWN, 0);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  test.each([RemovalPolicy.RETAIN, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE])('no teardown with %s', (removalPolicy) => {
+    Template.fromStack(build({ removalPolicy }).stack).resourceCountIs(TEARDOWN, 0);
+  });
+
+  test('RemovalPolicy.DESTROY adds one teardown custom resource for this domain, its VPC and home file system', () => {
+    const template = Template.fromStack(build({ removalPolicy: RemovalPolicy.DESTROY }).stack);
+    template.resourceCountIs(TEARDOWN, 1);
+    template.hasResource(TEARDOWN, {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DomainTeardownProviderframeworkonEvent'), 'Arn'] },
+        DomainId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Domain66AC69E0$'), 'DomainId'] },
+        VpcId: { Ref: Match.stringLikeRegexp('^NetworkVpc[0-9A-F]{8}$') },
+        HomeEfsFileSystemId: { 'Fn::GetAtt': ['Domain66AC69E0', 'HomeEfsFileSystemId'] },
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+});
+
+describe('deletion order', () => {
+  const { stack, domain } = build({ removalPolicy: RemovalPolicy.DESTROY });
+  domain.addUserProfile('alice', { ownSecurityGroup: true });
+  domain.addUserProfile('bob');
+  const template = Template.fromStack(stack);
+  const [teardown] = logicalIds(template, TEARDOWN, 'DomainTeardown');
+  const dependsOn: string[] = template.toJSON().Resources[teardown].DependsOn;
+
+  test('DependsOn names the domain, the VPC, its studio subnets and the Studio security group', () => {
+    expect(dependsOn).toEqual(expect.arrayContaining([
+      'Domain66AC69E0',
+      ...logicalIds(template, 'AWS::EC2::VPC', 'NetworkVpc'),
+      ...logicalIds(template, 'AWS::EC2::Subnet', 'NetworkVpcStudioSubnet'),
+      ...logicalIds(template, 'AWS::EC2::SecurityGroup', 'NetworkStudioSecurityGroup'),
+    ]));
+    expect(logicalIds(template, 'AWS::EC2::Subnet', 'NetworkVpcStudioSubnet')).toHaveLength(2);
+  });
+
+  test('DependsOn names the stack\'s user profiles, whose apps must go before CloudFormation deletes them', () => {
+    expect(dependsOn).toEqual(expect.arrayContaining(logicalIds(template, 'AWS::SageMaker::UserProfile', 'DomainProfile')));
+    expect(logicalIds(template, 'AWS::SageMaker::UserProfile', 'DomainProfile')).toHaveLength(2);
+  });
+
+  test('every subnet, the VPC, every security group and the domain are deleted after the teardown (reverse dependencies)', () => {
+    const before = dependencies(template, teardown);
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::SecurityGroup', 'AWS::SageMaker::Domain', 'AWS::SageMaker::UserProfile']) {
+      for (const id of Object.keys(template.findResources(type))) {
+        expect({ id, deletedAfterTeardown: before.has(id) }).toEqual({ id, deletedAfterTeardown: true });
+      }
+    }
+  });
+
+  test('the handlers, their roles and policies are deleted after the teardown, so they exist while it runs', () => {
+    const before = dependencies(template, teardown);
+    for (const id of [
+      ...logicalIds(template, 'AWS::Lambda::Function', 'DomainTeardown'),
+      ...logicalIds(template, 'AWS::IAM::Role', 'DomainTeardown'),
+      ...logicalIds(template, 'AWS::IAM::Policy', 'DomainTeardown'),
+      ...logicalIds(template, 'AWS::StepFunctions::StateMachine', 'DomainTeardown'),
+    ]) {
+      expect({ id, deletedAfterTeardown: before.has(id) }).toEqual({ id, deletedAfterTeardown: true });
+    }
+  });
+
+  test('nothing the teardown depends on depends on it (no cycle)', () => {
+    expect(dependencies(template, 'Domain66AC69E0').has(teardown)).toBe(false);
+  });
+});
+
+describe('a domain in a VPC of the user', () => {
+  test('the teardown depends on that VPC\'s private subnets and the given security group', () => {
+    const stack = agnosticStack();
+    const vpc = new ec2.Vpc(stack, 'Own', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const group = new ec2.SecurityGroup(stack, 'Apps', { vpc });
+    new StudioDomain(stack, 'Domain', {
+      vpc,
+      securityGroups: [group],
+      removalPolicy: RemovalPolicy.DESTROY,
+      defaultExecutionRole: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') }),
+    });
+    const template = Template.fromStack(stack);
+    const [teardown] = logicalIds(template, TEARDOWN, 'DomainTeardown');
+    expect(template.toJSON().Resources[teardown].DependsOn).toEqual(expect.arrayContaining([
+      'Domain66AC69E0', ...logicalIds(template, 'AWS::EC2::Subnet', 'OwnappSubnet'), ...logicalIds(template, 'AWS::EC2::VPC', 'Own'),
+      ...logicalIds(template, 'AWS::EC2::SecurityGroup', 'Apps'),
+    ]));
+  });
+});
+
+describe('handlers', () => {
+  const template = Template.fromStack(build({ removalPolicy: RemovalPolicy.DESTROY }).stack);
+  const arn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
+  const domainId = { 'Fn::GetAtt': ['Domain66AC69E0', 'DomainId'] };
+  const region = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
+  const vpcArn = arn(':ec2:', ...region, ':vpc/', { Ref: Match.stringLikeRegexp('^NetworkVpc[0-9A-F]{8}$') });
+
+  test('both run on Node.js 24 from the bundled assets', () => {
+    for (const prefix of ['DomainTeardownOnEvent', 'DomainTeardownIsComplete']) {
+      const ids = logicalIds(template, 'AWS::Lambda::Function', prefix);
+      expect(ids).toHaveLength(1);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}ServiceRole`), 'Arn'] },
+      });
+    }
+  });
+
+  test('the waiter polls every 30 seconds for up to an hour', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionString: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"IntervalSeconds":30,"MaxAttempts":120,"BackoffRate":1')])] },
+    });
+  });
+
+  test('the on-event handler may read this stack\'s status only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^DomainTeardownOnEventServiceRole') }],
+      PolicyDocument: { Statement: [{ Sid: 'ReadThisStackStatus', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }] },
+    });
+  });
+
+  test('the is-complete handler may delete only this domain, its apps, spaces and profiles, its file system, and security groups of its VPC', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^DomainTeardownIsCompleteServiceRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'DeleteThisDomainAndItsAppsSpacesProfiles',
+            Effect: 'Allow',
+            Action: ['sagemaker:DescribeDomain', 'sagemaker:DeleteDomain', 'sagemaker:DeleteApp', 'sagemaker:DeleteSpace', 'sagemaker:DeleteUserProfile'],
+            Resource: [
+              arn(':sagemaker:', ...region, ':domain/', domainId),
+              arn(':sagemaker:', ...region, ':app/', domainId, '/*'),
+              arn(':sagemaker:', ...region, ':space/', domainId, '/*'),
+              arn(':sagemaker:', ...region, ':user-profile/', domainId, '/*'),
+            ],
+          },
+          {
+            Sid: 'ListAppsSpacesProfiles',
+            Effect: 'Allow',
+            Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles', 'ec2:DescribeSecurityGroups'],
+            Resource: '*',
+          },
+          {
+            Sid: 'DeleteNfsSecurityGroupsInTheDomainVpc',
+            Effect: 'Allow',
+            Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteSecurityGroup'],
+            Resource: arn(':ec2:', ...region, ':security-group/*'),
+            Condition: { ArnEquals: { 'ec2:Vpc': vpcArn } },
+          },
+          {
+            Sid: 'DeleteTheHomeFileSystem',
+            Effect: 'Allow',
+            Action: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets', 'elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem'],
+            Resource: arn(':elasticfilesystem:', ...region, ':file-system/', { 'Fn::GetAtt': ['Domain66AC69E0', 'HomeEfsFileSystemId'] }),
+          },
+          {
+            Sid: 'DeleteMountTargetInterfacesInTheDomainVpc',
+            Effect: 'Allow',
+            Action: 'ec2:DeleteNetworkInterface',
+            Resource: arn(':ec2:', ...region, ':network-interface/*'),
+            Condition: { ArnEquals: { 'ec2:Vpc': vpcArn } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('checkov\'s Lambda checks are skipped with a reason on every function of the teardown', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const teardownFunctions = Object.keys(functions).filter((id) => id.startsWith('DomainTeardown'));
+    expect(teardownFunctions).toHaveLength(5);
+    for (const id of teardownFunctions) {
+      expect(functions[id].Metadata.checkov.skip.map((s: { id: string }) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
+      expect(functions[id].Metadata.checkov.skip[0].comment).toMatch(/CloudFormation only/);
+    }
+  });
+});
+
+describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1', () => {
+  test.each([['a concrete', concreteStack], ['an environment-agnostic', agnosticStack]])('a domain with teardown and two profiles in %s stack has no unacknowledged error', (_, makeStack) => {
+    const { stack, domain } = build({ removalPolicy: RemovalPolicy.DESTROY }, makeStack());
+    domain.addUserProfile('alice', { ownSecurityGroup: true });
+    domain.addUserProfile('bob');
+    Template.fromStack(stack);
+    expect(nagErrors(stack)).toEqual([]);
+  });
+});
+
+describe('SecureStudio', () => {
+  test('its removalPolicy DESTROY reaches the domain: a teardown that runs before its profiles, with no unacknowledged nag error', () => {
+    const stack = concreteStack();
+    new SecureStudio(stack, 'Studio', { team: 'fraud', removalPolicy: RemovalPolicy.DESTROY, users: [{ name: 'alice', persona: StudioPersona.DATA_SCIENTIST }] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(TEARDOWN, 1);
+    const [teardown] = logicalIds(template, TEARDOWN, 'StudioDomainTeardown');
+    expect(template.toJSON().Resources[teardown].DependsOn).toEqual(expect.arrayContaining(logicalIds(template, 'AWS::SageMaker::UserProfile', 'StudioDomainProfile')));
+    expect(logicalIds(template, 'AWS::SageMaker::UserProfile', 'StudioDomainProfile')).toHaveLength(1);
+    expect(nagErrors(stack)).toEqual([]);
+  });
+
+  test('no teardown by default', () => {
+    const stack = agnosticStack();
+    new SecureStudio(stack, 'Studio', { team: 'fraud' });
+    Template.fromStack(stack).resourceCountIs(TEARDOWN, 0);
+  });
+});
