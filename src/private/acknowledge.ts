@@ -32,3 +32,17 @@ export function skipCheckovChecks(resource: CfnResource, reason: string, checkId
 
 /** checkov's Lambda checks that a deploy-time custom-resource provider cannot meet. */
 export const CHECKOV_PROVIDER_LAMBDA_CHECKS = ['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117'];
+
+/**
+ * The HIPAA, NIST 800-53 R5 and PCI DSS Lambda rules (concurrency, DLQ, in-VPC) that a
+ * deploy-time custom-resource handler, invoked only by CloudFormation, does not meet.
+ */
+export const PROVIDER_LAMBDA_RULES = [
+  'HIPAA.Security-LambdaConcurrency',
+  'HIPAA.Security-LambdaDLQ',
+  'HIPAA.Security-LambdaInsideVPC',
+  'NIST.800.53.R5-LambdaConcurrency',
+  'NIST.800.53.R5-LambdaDLQ',
+  'NIST.800.53.R5-LambdaInsideVPC',
+  'PCI.DSS.321-LambdaInsideVPC',
+];

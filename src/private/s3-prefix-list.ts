@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, skipCheckovChecks } from './acknowledge';
+import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, PROVIDER_LAMBDA_RULES, skipCheckovChecks } from './acknowledge';
 
 /** Construct id of aws-cdk-lib's AwsCustomResource singleton provider function. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
@@ -52,14 +52,5 @@ function acknowledgeLookupFindings(lookup: cr.AwsCustomResource): void {
     'aws-cdk-lib, CloudFormation retries and reports failures (no DLQ needed), it needs no reserved concurrency, and ' +
     'it must run outside the VPC because it runs before the VPC endpoints it would need exist. Avoid it by passing s3PrefixList.';
   skipCheckovChecks(provider.node.defaultChild as CfnResource, reason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
-  acknowledgeFindings(provider, reason, [
-    'AwsSolutions-L1',
-    'HIPAA.Security-LambdaConcurrency',
-    'HIPAA.Security-LambdaDLQ',
-    'HIPAA.Security-LambdaInsideVPC',
-    'NIST.800.53.R5-LambdaConcurrency',
-    'NIST.800.53.R5-LambdaDLQ',
-    'NIST.800.53.R5-LambdaInsideVPC',
-    'PCI.DSS.321-LambdaInsideVPC',
-  ]);
+  acknowledgeFindings(provider, reason, ['AwsSolutions-L1', ...PROVIDER_LAMBDA_RULES]);
 }

@@ -6,7 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DomainTeardownIsCompleteFunction } from './domain-teardown-is-complete-function';
 import { DomainTeardownOnEventFunction } from './domain-teardown-on-event-function';
-import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, skipCheckovChecks } from '../../private/acknowledge';
+import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, PROVIDER_LAMBDA_RULES, skipCheckovChecks } from '../../private/acknowledge';
 
 /** Properties of the internal DomainTeardown construct. */
 export interface DomainTeardownProps {
@@ -177,13 +177,13 @@ function acknowledgeTeardownFindings(handlers: lambda.Function[], statements: ia
     'the VPC because the VPC it tears down may have no endpoints for the SageMaker, EC2, EFS and CloudFormation APIs.';
   for (const handler of handlers) {
     skipCheckovChecks(handler.node.defaultChild as CfnResource, reason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
-    acknowledgeFindings(handler, reason, LAMBDA_RULES);
+    acknowledgeFindings(handler, reason, PROVIDER_LAMBDA_RULES);
   }
   // The Provider framework of aws-cdk-lib: its functions, roles and waiter state machine.
   const frameworkReason = 'Provider framework of aws-cdk-lib (runtime and policies chosen by aws-cdk-lib): it only invokes ' +
     'the teardown handlers and its waiter state machine; it is run by CloudFormation only, outside the VPC, with no data.';
   acknowledgeFindings(provider, frameworkReason, [
-    ...LAMBDA_RULES,
+    ...PROVIDER_LAMBDA_RULES,
     'AwsSolutions-L1',
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     ...[...handlers, ...['framework-isComplete', 'framework-onTimeout'].map((id) => provider.node.findChild(id) as lambda.Function)]
@@ -201,12 +201,3 @@ function acknowledgeTeardownFindings(handlers: lambda.Function[], statements: ia
   }
 }
 
-const LAMBDA_RULES = [
-  'HIPAA.Security-LambdaConcurrency',
-  'HIPAA.Security-LambdaDLQ',
-  'HIPAA.Security-LambdaInsideVPC',
-  'NIST.800.53.R5-LambdaConcurrency',
-  'NIST.800.53.R5-LambdaDLQ',
-  'NIST.800.53.R5-LambdaInsideVPC',
-  'PCI.DSS.321-LambdaInsideVPC',
-];
