@@ -9,3 +9,4 @@ export * from './network/s3-endpoint-policy';
 export * from './storage/vpce-restricted-bucket';
 export * from './secure-studio';
 export * from './nag/sagemaker-studio-checks';
+export * from './compliance/studio-compliance-monitor';
