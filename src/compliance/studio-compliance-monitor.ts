@@ -255,6 +255,8 @@ function sagemakerArn(stack: Stack, resource: string, resourceName: string): str
 
 /** Describe calls for the inspected types, and the stop calls only when opted in. */
 function inspectorStatements(stack: Stack, stopNonCompliant: boolean): iam.PolicyStatement[] {
+  const stoppable = ['training-job', 'processing-job', 'hyper-parameter-tuning-job', 'transform-job', 'automl-job', 'notebook-instance']
+    .map((type) => sagemakerArn(stack, type, '*'));
   const statements = [
     new iam.PolicyStatement({
       sid: 'DescribeInspectedSageMakerResources',
@@ -265,13 +267,8 @@ function inspectorStatements(stack: Stack, stopNonCompliant: boolean): iam.Polic
         'sagemaker:DescribeApp',
       ],
       resources: [
-        sagemakerArn(stack, 'training-job', '*'),
-        sagemakerArn(stack, 'processing-job', '*'),
-        sagemakerArn(stack, 'hyper-parameter-tuning-job', '*'),
-        sagemakerArn(stack, 'transform-job', '*'),
-        sagemakerArn(stack, 'automl-job', '*'),
+        ...stoppable,
         sagemakerArn(stack, 'model', '*'),
-        sagemakerArn(stack, 'notebook-instance', '*'),
         sagemakerArn(stack, 'domain', '*'),
         sagemakerArn(stack, 'user-profile', '*/*'),
         sagemakerArn(stack, 'space', '*/*'),
@@ -286,14 +283,7 @@ function inspectorStatements(stack: Stack, stopNonCompliant: boolean): iam.Polic
         'sagemaker:StopTrainingJob', 'sagemaker:StopProcessingJob', 'sagemaker:StopHyperParameterTuningJob',
         'sagemaker:StopTransformJob', 'sagemaker:StopAutoMLJob', 'sagemaker:StopNotebookInstance',
       ],
-      resources: [
-        sagemakerArn(stack, 'training-job', '*'),
-        sagemakerArn(stack, 'processing-job', '*'),
-        sagemakerArn(stack, 'hyper-parameter-tuning-job', '*'),
-        sagemakerArn(stack, 'transform-job', '*'),
-        sagemakerArn(stack, 'automl-job', '*'),
-        sagemakerArn(stack, 'notebook-instance', '*'),
-      ],
+      resources: stoppable,
     }));
   }
   return statements;
