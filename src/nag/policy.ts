@@ -1,3 +1,4 @@
+import { RuleCompliance } from './rule';
 import { asList, isIntrinsic } from './values';
 
 /** One statement of a resolved policy document. */
@@ -16,6 +17,21 @@ export function statementsOf(document: unknown): PolicyStatement[] | undefined {
     return undefined;
   }
   return asList(statements) as PolicyStatement[];
+}
+
+/**
+ * The verdict on an endpoint policy: non-compliant when missing (the default is full
+ * access) or when `isFullAccess` says so, not-applicable when only known at deploy time.
+ */
+export function endpointPolicyCompliance(document: unknown, isFullAccess: (statements: PolicyStatement[]) => boolean): RuleCompliance {
+  if (document === undefined) {
+    return RuleCompliance.NON_COMPLIANT;
+  }
+  const statements = statementsOf(document);
+  if (statements === undefined) {
+    return RuleCompliance.NOT_APPLICABLE;
+  }
+  return isFullAccess(statements) ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
 }
 
 /** True when the statement is an `Allow` (the IAM default effect is not, `Effect` is required). */

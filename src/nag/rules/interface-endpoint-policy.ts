@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { hasCondition, isAllow, isAnyPrincipal, statementsOf } from '../policy';
+import { endpointPolicyCompliance, hasCondition, isAllow, isAnyPrincipal } from '../policy';
 import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
 import { resolveResource } from '../stack-resources';
 import { asList, isIntrinsic } from '../values';
@@ -18,17 +18,10 @@ export function interfaceEndpointPolicy(resource: CfnResource): RuleCompliance {
   if (properties.VpcEndpointType !== 'Interface') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  if (properties.PolicyDocument === undefined) {
-    return RuleCompliance.NON_COMPLIANT;
-  }
-  const statements = statementsOf(properties.PolicyDocument);
-  if (statements === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
-  }
-  const fullAccess = statements.some((s) => isAllow(s) && !hasCondition(s) && isAnyPrincipal(s.Principal)
-    && includesWildcard(s.Action) && includesWildcard(s.Resource));
-  const narrowed = statements.some((s) => s.Effect === 'Deny' || isIntrinsic(s));
-  return fullAccess && !narrowed ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
+  return endpointPolicyCompliance(properties.PolicyDocument, (statements) =>
+    statements.some((s) => isAllow(s) && !hasCondition(s) && isAnyPrincipal(s.Principal)
+      && includesWildcard(s.Action) && includesWildcard(s.Resource))
+    && !statements.some((s) => s.Effect === 'Deny' || isIntrinsic(s)));
 }
 
 function includesWildcard(value: unknown): boolean {

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { hasCondition, isAllow, statementsOf } from '../policy';
+import { endpointPolicyCompliance, hasCondition, isAllow } from '../policy';
 import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
 import { resolveResource } from '../stack-resources';
 import { asList, flatten } from '../values';
@@ -25,18 +25,10 @@ export function s3GatewayEndpointPolicy(resource: CfnResource): RuleCompliance {
   if (type !== 'Gateway' || service === undefined || !service.endsWith('.s3')) {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  if (properties.PolicyDocument === undefined) {
-    return RuleCompliance.NON_COMPLIANT;
-  }
-  const statements = statementsOf(properties.PolicyDocument);
-  if (statements === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
-  }
-  const fullAccess = statements.some((s) => isAllow(s) && !hasCondition(s) && (
+  return endpointPolicyCompliance(properties.PolicyDocument, (statements) => statements.some((s) => isAllow(s) && !hasCondition(s) && (
     s.NotAction !== undefined || s.NotResource !== undefined
     || (asList(s.Action).some((a) => typeof a === 'string' && FULL_ACTIONS.includes(a.toLowerCase()))
-      && asList(s.Resource).some((r) => ALL_S3_RESOURCES.test(flatten(r) ?? '')))));
-  return fullAccess ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
+      && asList(s.Resource).some((r) => ALL_S3_RESOURCES.test(flatten(r) ?? ''))))));
 }
 
 export const S3_GATEWAY_ENDPOINT_POLICY: StudioRule = {
