@@ -29,12 +29,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/node@^20',
     // AGPL-3.0: test-only, never shipped (devDependency); evaluates IAM policies offline.
     '@cloud-copilot/iam-simulate@0.1.173',
-    // The Studio teardown handler (src/studio/teardown/) and the compliance inspector
-    // (src/compliance/inspector/): their SDK clients come from the Lambda runtime (externalized
-    // from the bundle), so they are needed only to type-check and test them.
+    // The Studio teardown handler (src/studio/teardown/), the compliance inspector
+    // (src/compliance/inspector/) and the DNS Firewall managed-list lookup
+    // (src/network/dns-threat-lists/): their SDK clients come from the Lambda runtime
+    // (externalized from the bundle), so they are needed only to type-check and test them.
     '@aws-sdk/client-cloudformation@3.1169.0',
     '@aws-sdk/client-ec2@3.1169.0',
     '@aws-sdk/client-efs@3.1141.0',
+    // The registry offers no 3.11xx release of this client; 3.654.0 is the nearest it has.
+    '@aws-sdk/client-route53resolver@3.654.0',
     '@aws-sdk/client-sagemaker@3.1142.0',
     '@aws-sdk/client-sns@3.1142.0',
     'aws-sdk-client-mock@4.1.0',

@@ -28,7 +28,13 @@ export class SecureStudioIsolated extends Stack {
   }
 }
 
-/** Three AZs with internet egress through NAT gateways and Network Firewall, to an allow-list. */
+/**
+ * Exact download hosts of pip, conda-forge and Git over HTTPS, no wildcard domains
+ * (docs/decisions/007-reference-download-hosts.md).
+ */
+export const REFERENCE_DOWNLOAD_HOSTS = ['pypi.org', 'files.pythonhosted.org', 'conda.anaconda.org', 'github.com', 'codeload.github.com', 'objects.githubusercontent.com'];
+
+/** Three AZs with internet egress through NAT gateways and Network Firewall, to an allow-list of download hosts. */
 export class SecureStudioFirewall extends Stack {
   public readonly studio: SecureStudio;
 
@@ -38,7 +44,7 @@ export class SecureStudioFirewall extends Stack {
       team: TEAM,
       availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       egress: StudioEgress.FIREWALL_READY,
-      allowedDomains: ['.pypi.org', '.pythonhosted.org', '.github.com', '.kaggle.com'],
+      allowedDomains: REFERENCE_DOWNLOAD_HOSTS,
       dataBuckets: DATA_BUCKETS,
       users: USERS,
     });

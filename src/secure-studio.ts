@@ -1,14 +1,15 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PersonaRoles } from './identity/persona-roles';
-import { EgressFirewall } from './network/egress-firewall';
+import { DnsFirewallMode } from './network/dns-firewall';
+import { EgressFirewall, EgressTlsInspection } from './network/egress-firewall';
 import { SecureStudioVpc } from './network/secure-studio-vpc';
 import { StudioEgress, StudioEgressMode } from './network/studio-egress';
 import { invalid } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
-import { StudioDomain } from './studio/studio-domain';
+import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 
 const NAME = 'SecureStudio';
@@ -73,6 +74,31 @@ export interface SecureStudioProps {
    * @default - none
    */
   readonly allowedDomains?: string[];
+
+  /**
+   * Outbound TLS inspection by the EgressFirewall with a CA of yours (only with
+   * `StudioEgress.FIREWALL_READY`); the domain then gets a JupyterLab and a Code Editor
+   * lifecycle configuration that makes the apps trust the CA.
+   *
+   * @default - no TLS inspection
+   */
+  readonly tlsInspection?: EgressTlsInspection;
+
+  /**
+   * Whether the network's DNS Firewall blocks names outside its allow-list or only
+   * alerts on them (a rollout mode).
+   *
+   * @default DnsFirewallMode.ENFORCE
+   */
+  readonly dnsFirewallMode?: DnsFirewallMode;
+
+  /**
+   * Names the DNS Firewall resolves besides the AWS names Studio needs and
+   * `allowedDomains` (`host.example.com` or `.example.com`), e.g. a private hosted zone.
+   *
+   * @default - none
+   */
+  readonly additionalAllowedDomains?: string[];
 
   /**
    * Names of the data buckets (lower-case letters, digits and hyphens, e.g. 'data',
@@ -165,9 +191,11 @@ export class SecureStudio extends Construct {
       maxAzs: props.maxAzs,
       availabilityZones: props.availabilityZones,
       egress,
+      dnsFirewallMode: props.dnsFirewallMode,
+      additionalAllowedDomains: props.additionalAllowedDomains,
       removalPolicy,
     });
-    this.firewall = this.createFirewall(egress, props.allowedDomains);
+    this.firewall = this.createFirewall(egress, props.allowedDomains, props.tlsInspection);
 
     this.jobEncryptionKey = props.jobEncryptionKey ?? new kms.Key(this, 'JobKey', {
       description: `Encrypts the volumes and outputs of the SageMaker jobs of ${this.node.path}`,
@@ -192,6 +220,12 @@ export class SecureStudio extends Construct {
       teamTagKey: this.personas.teamTagKey,
       removalPolicy,
     });
+    if (this.firewall?.caTrustScript) {
+      // Lifecycle configuration names are unique in the account and region.
+      const prefix = Names.uniqueResourceName(this, { maxLength: 40, separator: '-', allowedSpecialCharacters: '-' });
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
+    }
     this.userProfiles = (props.users ?? []).map((user) => this.domain.addUserProfile(user.name, {
       executionRole: this.personaRole(user.persona),
       team: props.team,
@@ -204,11 +238,15 @@ export class SecureStudio extends Construct {
     return this.buckets.find((bucket) => bucket.node.id === bucketId(name));
   }
 
-  private createFirewall(egress: StudioEgress, allowedDomains?: string[]): EgressFirewall | undefined {
+  private createFirewall(egress: StudioEgress, allowedDomains?: string[], tlsInspection?: EgressTlsInspection): EgressFirewall | undefined {
     if (egress.mode !== StudioEgressMode.FIREWALL) {
       if (allowedDomains !== undefined) {
         invalid(NAME, 'allowedDomains', `given with egress mode ${egress.mode}, which has no firewall`,
           'allowedDomains only with egress: StudioEgress.FIREWALL_READY');
+      }
+      if (tlsInspection !== undefined) {
+        invalid(NAME, 'tlsInspection', `given with egress mode ${egress.mode}, which has no firewall`,
+          'tlsInspection only with egress: StudioEgress.FIREWALL_READY');
       }
       return undefined;
     }
@@ -216,7 +254,7 @@ export class SecureStudio extends Construct {
       invalid(NAME, 'allowedDomains', 'empty with egress: StudioEgress.FIREWALL_READY',
         "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
     }
-    return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains });
+    return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains, tlsInspection });
   }
 
   private createBuckets(names: string[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {

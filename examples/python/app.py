@@ -40,7 +40,14 @@ class SecureStudioFirewall(cdk.Stack):
             team=TEAM,
             availability_zones=["eu-west-1a", "eu-west-1b", "eu-west-1c"],
             egress=StudioEgress.FIREWALL_READY,
-            allowed_domains=[".pypi.org", ".pythonhosted.org", ".github.com", ".kaggle.com"],
+            allowed_domains=[
+                "pypi.org",
+                "files.pythonhosted.org",
+                "conda.anaconda.org",
+                "github.com",
+                "codeload.github.com",
+                "objects.githubusercontent.com",
+            ],
             data_buckets=DATA_BUCKETS,
             users=USERS,
         )

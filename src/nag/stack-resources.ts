@@ -24,6 +24,17 @@ export function resolveResource(resource: CfnResource): ResolvedResource | undef
   return { logicalId, type: body.Type, properties: body.Properties ?? {} };
 }
 
+/** A VPC as a resource's `VpcId` names it: one defined in the stack (by `Ref`), or one given by a literal id. */
+export interface VpcReference {
+  /** The VPC resource, when the stack defines it; `undefined` for a literal id. */
+  readonly resource?: ResolvedResource;
+  /**
+   * True when another resource's value (a `VpcId`, a flow log's `ResourceId`) names the
+   * same VPC: a `Ref` to the same VPC of the stack, or the same literal id.
+   */
+  names(value: unknown): boolean;
+}
+
 /**
  * A read-only view of the resources of one stack, for rules that need a resource that
  * another one references (a domain's role, a profile's security groups, a route's
@@ -63,6 +74,19 @@ export class StackResources {
     const logicalId = referencedLogicalId(value, attribute);
     const resource = logicalId === undefined ? undefined : this.byId.get(logicalId);
     return resource?.type === type ? resource : undefined;
+  }
+
+  /**
+   * The VPC that a `VpcId` value names: a `Ref` to a VPC of the stack, or a literal id;
+   * `undefined` when the value is only known at deploy time (a parameter, an import,
+   * another intrinsic function).
+   */
+  public vpc(value: unknown): VpcReference | undefined {
+    const resource = this.referenced(value, 'AWS::EC2::VPC');
+    if (resource) {
+      return { resource, names: (other) => referencedLogicalId(other) === resource.logicalId };
+    }
+    return typeof value === 'string' ? { names: (other) => other === value } : undefined;
   }
 }
 

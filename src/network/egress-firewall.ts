@@ -1,4 +1,5 @@
-import { Fn, Lazy, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,7 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SecureStudioVpc } from './secure-studio-vpc';
 import { StudioEgressMode } from './studio-egress';
+import { caTrustScript, pemProblem } from '../private/ca-trust-script';
 import { domainEntryProblem } from '../private/domain-names';
+import { allowListCovers, hardeningRules, KNOWN_UPLOAD_HOSTS, validateDeniedHostReason } from '../private/egress-hardening';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { invalid } from '../private/validation';
 
@@ -22,7 +25,46 @@ const CAPACITY_STEPS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, MAX_
 /** Each domain becomes one rule per inspected protocol (TLS SNI and HTTP Host). */
 const TARGET_TYPES = ['TLS_SNI', 'HTTP_HOST'];
 const EXTRA_RULES_PRIORITY = 100;
+const HARDENING_PRIORITY = 150;
 const ALLOW_LIST_PRIORITY = 200;
+const DOMAIN_FORM = "'host.example.com' for one name or '.example.com' for a domain and its subdomains, lower-case, without scheme, port or path";
+
+/**
+ * A host under an allowed domain that the egress firewall and the DNS Firewall deny,
+ * because it accepts uploads or writes.
+ */
+export interface DeniedHost {
+  /** The host, `host.example.com`, or `.example.com` for a domain and all its subdomains. */
+  readonly host: string;
+  /** Why it is denied, logged with every drop: letters, digits, spaces and `.,:()/'-` only, at most 200 characters. */
+  readonly reason: string;
+}
+
+/**
+ * Outbound TLS inspection by the firewall, with a certificate authority of yours.
+ */
+export interface EgressTlsInspection {
+  /**
+   * The CA certificate, imported into ACM in the stack's region with its private key
+   * (Network Firewall cannot use ACM-issued or AWS Private CA certificates for this). The
+   * firewall re-signs the certificates of inspected sites with it.
+   */
+  readonly certificateAuthority: acm.ICertificate;
+
+  /**
+   * The same CA certificate in PEM form (public part only), which the Studio apps must
+   * trust: `caTrustScript` installs it for pip, requests, conda, git, curl and Node.js.
+   */
+  readonly caCertificatePem: string;
+
+  /**
+   * Pass only HTTP GET and HEAD requests to the allowed domains, so that nothing can be
+   * uploaded to them (decrypted HTTPS included).
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
 
 /**
  * Properties of an EgressFirewall.
@@ -54,8 +96,34 @@ export interface EgressFirewallProps {
   readonly allowListCapacity?: number;
 
   /**
+   * More hosts to deny ahead of the allow-list (TLS SNI and HTTP Host), each with the
+   * reason that is logged with every drop; also blocked by the network's DNS Firewall.
+   *
+   * @default - only the known upload hosts (`EgressFirewall.KNOWN_UPLOAD_HOSTS`) that an allowed domain covers
+   */
+  readonly deniedHosts?: DeniedHost[];
+
+  /**
+   * Known upload hosts (from `EgressFirewall.KNOWN_UPLOAD_HOSTS`) to allow after all,
+   * e.g. 'api.github.com' for a team that must call the GitHub API.
+   *
+   * @default - every known upload host that an allowed domain covers is denied
+   */
+  readonly allowedUploadHosts?: string[];
+
+  /**
+   * Decrypt and inspect outbound HTTPS with a certificate authority of yours: a spoofed
+   * SNI then fails the firewall's check of the server certificate, and with `readOnly`
+   * nothing but GET and HEAD reaches the allowed domains. Adds per-GB TLS inspection
+   * charges and requires every client to trust the CA (see `caTrustScript`).
+   *
+   * @default - no TLS inspection: TLS passes on its SNI alone
+   */
+  readonly tlsInspection?: EgressTlsInspection;
+
+  /**
    * Extra stateful rules in Suricata syntax, one per line, placed in their own rule group
-   * that is evaluated before the allow-list (strict order).
+   * that is evaluated before the built-in hardening rules and the allow-list (strict order).
    *
    * @default - no extra rules
    */
@@ -125,6 +193,9 @@ export interface EgressFirewallProps {
  * });
  */
 export class EgressFirewall extends Construct {
+  /** Hosts that accept uploads under domains notebooks commonly download from, each with its reason. */
+  public static readonly KNOWN_UPLOAD_HOSTS: DeniedHost[] = KNOWN_UPLOAD_HOSTS.map((known) => ({ ...known }));
+
   /** The firewalls, one per AZ, in the order of `availabilityZones`. */
   public readonly firewalls: nfw.CfnFirewall[];
   /** The firewall policy shared by all firewalls. */
@@ -133,6 +204,15 @@ export class EgressFirewall extends Construct {
   public readonly allowListRuleGroup: nfw.CfnRuleGroup;
   /** The rule group of `extraStatefulRules`, when given. */
   public readonly extraRuleGroup?: nfw.CfnRuleGroup;
+  /** The rule group that drops denied hosts and protocol bypasses ahead of the allow-list. */
+  public readonly hardeningRuleGroup: nfw.CfnRuleGroup;
+  /** The TLS inspection configuration, with `tlsInspection`. */
+  public readonly tlsInspectionConfiguration?: nfw.CfnTLSInspectionConfiguration;
+  /**
+   * With `tlsInspection`: a Studio lifecycle configuration script (JupyterLab, Code
+   * Editor) that makes pip, requests, conda, git, curl and Node.js trust the inspection CA.
+   */
+  public readonly caTrustScript?: string;
   /** The AZs the firewall covers. */
   public readonly availabilityZones: string[];
   /** The firewall endpoint id (`vpce-...`) of each AZ, in the order of `availabilityZones`. */
@@ -143,13 +223,21 @@ export class EgressFirewall extends Construct {
   public readonly flowLogGroup?: logs.ILogGroup;
 
   private readonly domains = new Set<string>();
+  private readonly deniedHosts = new Map<string, DeniedHost>();
+  private readonly waivedUploadHosts: Set<string>;
+  private readonly network: SecureStudioVpc;
 
   constructor(scope: Construct, id: string, props: EgressFirewallProps) {
     super(scope, id);
     const baseName = props.firewallName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-', allowedSpecialCharacters: '-' });
     validateBaseName(baseName);
     const layout = firewallLayout(props.network);
+    this.network = props.network;
     this.availabilityZones = layout.map((az) => az.availabilityZone);
+    this.waivedUploadHosts = validateWaivers(props.allowedUploadHosts ?? []);
+    for (const denied of props.deniedHosts ?? []) {
+      this.denyHost('deniedHosts', denied);
+    }
     this.addAllowedDomains(...props.allowedDomains ?? []);
 
     this.allowListRuleGroup = this.createAllowList(baseName, props.allowListCapacity);
@@ -158,6 +246,11 @@ export class EgressFirewall extends Construct {
     } else if (props.extraRulesCapacity !== undefined) {
       invalid(NAME, 'extraRulesCapacity', 'set without extraStatefulRules', 'give extraStatefulRules, or leave extraRulesCapacity unset');
     }
+    if (props.tlsInspection) {
+      this.tlsInspectionConfiguration = this.createTlsInspection(baseName, props.tlsInspection);
+      this.caTrustScript = caTrustScript(props.tlsInspection.caCertificatePem);
+    }
+    this.hardeningRuleGroup = this.createHardening(baseName, props.tlsInspection);
     this.policy = this.createPolicy(baseName);
 
     const network = props.network;
@@ -205,19 +298,83 @@ export class EgressFirewall extends Construct {
     for (const domain of domains) {
       const problem = domainEntryProblem(domain);
       if (problem) {
-        invalid(NAME, 'allowedDomains', `'${domain}' ${problem}`,
-          "'host.example.com' for one name or '.example.com' for a domain and its subdomains, lower-case, without scheme, port or path");
+        invalid(NAME, 'allowedDomains', `'${domain}' ${problem}`, DOMAIN_FORM);
       }
       if (this.domains.has(domain)) {
         invalid(NAME, 'allowedDomains', `'${domain}' is listed twice`, 'each domain once');
       }
       this.domains.add(domain);
+      this.network.dnsFirewall?.addAllowedDomains(domain);
+      KNOWN_UPLOAD_HOSTS
+        .filter((known) => allowListCovers(domain, known.host) && !this.waivedUploadHosts.has(known.host))
+        .forEach((known) => this.denyHost('allowedDomains', known));
     }
   }
 
   /** The allow-listed domains so far. */
   public get allowedDomains(): string[] {
     return [...this.domains];
+  }
+
+  /** The hosts denied ahead of the allow-list so far: given ones and covered known upload hosts. */
+  public get deniedHostNames(): string[] {
+    return [...this.deniedHosts.keys()];
+  }
+
+  private denyHost(prop: string, denied: DeniedHost): void {
+    if (this.deniedHosts.has(denied.host)) {
+      return;
+    }
+    const problem = domainEntryProblem(denied.host);
+    if (problem) {
+      invalid(NAME, prop, `denied host '${denied.host}' ${problem}`, DOMAIN_FORM);
+    }
+    validateDeniedHostReason(prop, denied);
+    this.deniedHosts.set(denied.host, denied);
+    this.network.dnsFirewall?.addDeniedDomains(denied.host);
+  }
+
+  private createHardening(baseName: string, tlsInspection?: EgressTlsInspection): nfw.CfnRuleGroup {
+    const rules = () => hardeningRules({
+      deniedHosts: [...this.deniedHosts.values()],
+      tlsInspection: tlsInspection !== undefined,
+      readOnly: tlsInspection?.readOnly ?? false,
+    });
+    const capacity = () => defaultCapacity(rules().length);
+    return new nfw.CfnRuleGroup(this, 'Hardening', {
+      ruleGroupName: Lazy.string({ produce: () => `${baseName}-hardening-${capacity()}` }),
+      description: 'Drops denied hosts and protocol bypasses (UDP, ICMP, other ports, TLS on 80, HTTP on 443, IP SNI) before the allow-list',
+      type: 'STATEFUL',
+      capacity: Lazy.number({ produce: capacity }),
+      ruleGroup: {
+        rulesSource: { rulesString: Lazy.string({ produce: () => rules().join('\n') }) },
+        statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
+      },
+    });
+  }
+
+  private createTlsInspection(baseName: string, options: EgressTlsInspection): nfw.CfnTLSInspectionConfiguration {
+    const problem = pemProblem(options.caCertificatePem);
+    if (problem) {
+      invalid(NAME, 'tlsInspection.caCertificatePem', problem, 'the PEM text of the CA certificate (-----BEGIN CERTIFICATE-----), without its private key');
+    }
+    validateCertificateRegion(Stack.of(this), options.certificateAuthority.certificateArn);
+    return new nfw.CfnTLSInspectionConfiguration(this, 'TlsInspection', {
+      tlsInspectionConfigurationName: `${baseName}-tls`,
+      description: 'Outbound TLS inspection of HTTPS from the studio subnets',
+      tlsInspectionConfiguration: {
+        serverCertificateConfigurations: [{
+          certificateAuthorityArn: options.certificateAuthority.certificateArn,
+          scopes: [{
+            protocols: [6],
+            sources: [{ addressDefinition: this.network.vpc.vpcCidrBlock }],
+            destinations: [{ addressDefinition: '0.0.0.0/0' }],
+            destinationPorts: [{ fromPort: 443, toPort: 443 }],
+          }],
+          checkCertificateRevocationStatus: { revokedStatusAction: 'REJECT', unknownStatusAction: 'PASS' },
+        }],
+      },
+    });
   }
 
   private createAllowList(baseName: string, capacity?: number): nfw.CfnRuleGroup {
@@ -246,11 +403,15 @@ export class EgressFirewall extends Construct {
     if (this.extraRuleGroup) {
       references.push({ resourceArn: this.extraRuleGroup.attrRuleGroupArn, priority: EXTRA_RULES_PRIORITY });
     }
+    references.push({ resourceArn: this.hardeningRuleGroup.attrRuleGroupArn, priority: HARDENING_PRIORITY });
     references.push({ resourceArn: this.allowListRuleGroup.attrRuleGroupArn, priority: ALLOW_LIST_PRIORITY });
+    // A TLS inspection configuration can only be set on a new policy: a different name
+    // lets CloudFormation create the new policy before it deletes the old one.
     return new nfw.CfnFirewallPolicy(this, 'Policy', {
-      firewallPolicyName: `${baseName}-policy`,
+      firewallPolicyName: this.tlsInspectionConfiguration ? `${baseName}-tls-policy` : `${baseName}-policy`,
       description: 'Strict order: listed rule groups first; anything else is dropped and alerted',
       firewallPolicy: {
+        tlsInspectionConfigurationArn: this.tlsInspectionConfiguration?.attrTlsInspectionConfigurationArn,
         statelessDefaultActions: ['aws:forward_to_sfe'],
         statelessFragmentDefaultActions: ['aws:forward_to_sfe'],
         statefulEngineOptions: { ruleOrder: 'STRICT_ORDER' },
@@ -371,6 +532,32 @@ function validateCapacity(prop: string, capacity?: number): void {
   if (capacity !== undefined && !Token.isUnresolved(capacity) &&
     (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_STATEFUL_CAPACITY)) {
     invalid(NAME, prop, `got ${capacity}`, `a whole number from 1 to ${MAX_STATEFUL_CAPACITY}`);
+  }
+}
+
+function validateWaivers(hosts: string[]): Set<string> {
+  for (const host of hosts) {
+    if (!KNOWN_UPLOAD_HOSTS.some((known) => known.host === host)) {
+      invalid(NAME, 'allowedUploadHosts', `'${host}' is not a known upload host`,
+        `one of ${KNOWN_UPLOAD_HOSTS.map((known) => known.host).join(', ')}`);
+    }
+  }
+  return new Set(hosts);
+}
+
+/** The inspection CA must be an ACM certificate of the stack's region (when both are known). */
+function validateCertificateRegion(stack: Stack, certificateArn: string): void {
+  if (Token.isUnresolved(certificateArn)) {
+    return;
+  }
+  const [prefix, , service, region, , resource] = certificateArn.split(':');
+  if (prefix !== 'arn' || service !== 'acm' || !resource?.startsWith('certificate/')) {
+    invalid(NAME, 'tlsInspection.certificateAuthority', `'${certificateArn}' is not an ACM certificate ARN`,
+      'an imported ACM certificate, arn:<partition>:acm:<region>:<account>:certificate/<id>');
+  }
+  if (!Token.isUnresolved(stack.region) && region !== stack.region) {
+    invalid(NAME, 'tlsInspection.certificateAuthority', `the certificate is in ${region}, the stack in ${stack.region}`,
+      'a CA certificate imported into ACM in the region of the firewall');
   }
 }
 

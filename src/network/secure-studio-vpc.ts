@@ -3,15 +3,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DnsBlockResponse, DnsFirewallMode, StudioDnsFirewall } from './dns-firewall';
 import { StudioEndpointService, StudioEndpointSet } from './endpoints';
 import { S3EndpointPolicy } from './s3-endpoint-policy';
 import { StudioEgress, StudioEgressMode } from './studio-egress';
 import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, skipCheckovChecks } from '../private/acknowledge';
 import { ADDRESSES_PER_STUDIO_USER, AwsLimits } from '../private/aws-limits';
+import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { collectEndpointServices, principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { policyDocumentLength } from '../private/policy-size';
+import { createResolverQueryLog } from '../private/resolver-query-log';
 import { lookupS3PrefixListId } from '../private/s3-prefix-list';
 import { invalid, isUnresolved, parseIpv4Cidr } from '../private/validation';
 import { createVpcFlowLog } from '../private/vpc-flow-log';
@@ -21,6 +25,7 @@ const SMALL_SUBNET_MASK = 28;
 const STUDIO_GROUP = 'Studio';
 const NAT_GROUP = 'Nat';
 const FIREWALL_GROUP = 'Firewall';
+const DEFAULT_CIDR = '10.0.0.0/16';
 
 /**
  * Properties of a SecureStudioVpc.
@@ -117,28 +122,78 @@ export interface SecureStudioVpcProps {
   readonly s3PrefixList?: ec2.IPrefixList;
 
   /**
-   * Send the flow logs to this S3 bucket instead of a CloudWatch log group. Cannot be
-   * combined with `flowLogRetention` or `flowLogEncryptionKey`.
+   * Send the flow logs, and the DNS query logs, to this S3 bucket instead of CloudWatch
+   * log groups. Cannot be combined with `flowLogRetention` or `flowLogEncryptionKey`.
    *
-   * @default - a KMS-encrypted CloudWatch log group
+   * @default - KMS-encrypted CloudWatch log groups
    */
   readonly flowLogBucket?: s3.IBucket;
 
   /**
-   * Retention of the flow log group.
+   * Retention of the flow log group and the DNS query log group.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
 
   /**
-   * Customer-managed key that encrypts the flow log group. Its key policy must let the
-   * CloudWatch Logs service of this region use it; that statement is added for a key
-   * defined in the same CDK app.
+   * Customer-managed key that encrypts the flow log group and the DNS query log group.
+   * Its key policy must let the CloudWatch Logs service of this region use it; that
+   * statement is added for a key defined in the same CDK app.
    *
    * @default - a new key with rotation enabled
    */
   readonly flowLogEncryptionKey?: kms.IKey;
+
+  /**
+   * Filter the VPC's DNS queries with a Route 53 Resolver DNS Firewall
+   * (`StudioDnsFirewall`) that resolves only the AWS names Studio needs, the egress
+   * firewall's allowed domains and `additionalAllowedDomains`. Turn it off only when
+   * the estate already associates a DNS Firewall with the VPC.
+   *
+   * @default true
+   */
+  readonly dnsFirewall?: boolean;
+
+  /**
+   * Whether the DNS Firewall blocks names outside its allow-list or only alerts on them
+   * (a rollout mode: watch the query logs, then enforce).
+   *
+   * @default DnsFirewallMode.ENFORCE
+   */
+  readonly dnsFirewallMode?: DnsFirewallMode;
+
+  /**
+   * The answer to a query the DNS Firewall blocks.
+   *
+   * @default DnsBlockResponse.NXDOMAIN
+   */
+  readonly dnsBlockResponse?: DnsBlockResponse;
+
+  /**
+   * Protect the DNS Firewall's association with the VPC from changes outside CloudFormation.
+   *
+   * @default true
+   */
+  readonly dnsFirewallMutationProtection?: boolean;
+
+  /**
+   * Names the DNS Firewall resolves besides the AWS names Studio needs (and, with an
+   * EgressFirewall, its allowed domains): `host.example.com` or `.example.com`, e.g. a
+   * private hosted zone of the estate.
+   *
+   * @default - none
+   */
+  readonly additionalAllowedDomains?: string[];
+
+  /**
+   * Log every DNS query of the VPC (Route 53 Resolver query logging), with the DNS
+   * Firewall's verdict, to the flow logs' destination kind: a KMS-encrypted log group
+   * with `flowLogRetention`, or `flowLogBucket`.
+   *
+   * @default true
+   */
+  readonly dnsQueryLogging?: boolean;
 
   /**
    * What happens to the flow log group and the key the construct creates when they leave
@@ -186,6 +241,13 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   public readonly flowLogGroup?: logs.ILogGroup;
   /** Network connections of the Studio security group. */
   public readonly connections: ec2.Connections;
+
+  /** The DNS Firewall of the VPC, unless turned off with `dnsFirewall: false`. */
+  public readonly dnsFirewall?: StudioDnsFirewall;
+  /** The Resolver query logging configuration, unless turned off with `dnsQueryLogging: false`. */
+  public readonly dnsQueryLogConfig?: route53resolver.CfnResolverQueryLoggingConfig;
+  /** The DNS query log group, unless the logs go to S3 or query logging is off. */
+  public readonly dnsQueryLogGroup?: logs.ILogGroup;
 
   /** The internet gateway of a VPC created with egress, for edge route tables. */
   public readonly internetGatewayId?: string;
@@ -253,14 +315,34 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       invalid(NAME, 'flowLogBucket', 'set together with flowLogRetention or flowLogEncryptionKey',
         'either flowLogBucket (the bucket governs retention and encryption) or the log-group options');
     }
-    const flowLogs = createVpcFlowLog(this, this.vpc, {
-      bucket: props.flowLogBucket,
-      encryptionKey: props.flowLogEncryptionKey,
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const retention = props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR;
+    const logKey = props.flowLogBucket ? undefined : props.flowLogEncryptionKey ?? new kms.Key(this, 'FlowLogKey', {
+      description: `Encrypts the VPC flow logs and DNS query logs of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
     });
+    const flowLogs = createVpcFlowLog(this, this.vpc, { bucket: props.flowLogBucket, encryptionKey: logKey, retention, removalPolicy });
     this.flowLog = flowLogs.flowLog;
     this.flowLogGroup = flowLogs.logGroup;
+
+    if (props.dnsQueryLogging ?? true) {
+      this.dnsQueryLogGroup = props.flowLogBucket ? undefined :
+        createEncryptedLogGroup(this, 'DnsQueryLog', { purpose: 'DNS query logs', encryptionKey: logKey, retention, removalPolicy });
+      this.dnsQueryLogConfig = createResolverQueryLog(this, this.vpc.vpcId, { bucket: props.flowLogBucket, logGroup: this.dnsQueryLogGroup });
+    }
+    if (props.dnsFirewall ?? true) {
+      this.dnsFirewall = new StudioDnsFirewall(this, 'DnsFirewall', {
+        vpc: this.vpc,
+        allowedDomains: props.additionalAllowedDomains,
+        mode: props.dnsFirewallMode,
+        blockResponse: props.dnsBlockResponse,
+        mutationProtection: props.dnsFirewallMutationProtection,
+        reverseLookupCidrs: props.vpc ? undefined : [props.cidr ?? DEFAULT_CIDR],
+      });
+    } else {
+      rejectDnsFirewallOptions(props);
+    }
 
     this.node.addValidation({ validate: () => this.validateEndpointPolicySizes() });
   }
@@ -345,7 +427,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   }
 
   private createVpc(props: SecureStudioVpcProps): ec2.Vpc {
-    const cidrText = props.cidr ?? '10.0.0.0/16';
+    const cidrText = props.cidr ?? DEFAULT_CIDR;
     const cidr = parseIpv4Cidr(cidrText);
     if (!cidr || cidr.prefixLength < AwsLimits.MIN_VPC_PREFIX_LENGTH || cidr.prefixLength > AwsLimits.MAX_VPC_PREFIX_LENGTH) {
       invalid(NAME, 'cidr', `'${cidrText}' is not a valid VPC CIDR block`, 'an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16');
@@ -525,6 +607,15 @@ function requestedAzCount(props: SecureStudioVpcProps): number {
     invalid(NAME, prop, `${count} Availability Zone(s) requested`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
   }
   return count;
+}
+
+function rejectDnsFirewallOptions(props: SecureStudioVpcProps): void {
+  const options: (keyof SecureStudioVpcProps)[] = ['dnsFirewallMode', 'dnsBlockResponse', 'dnsFirewallMutationProtection', 'additionalAllowedDomains'];
+  for (const prop of options) {
+    if (props[prop] !== undefined) {
+      invalid(NAME, prop, 'set together with dnsFirewall: false', `${prop} configures the DNS Firewall; leave it unset, or the DNS Firewall on`);
+    }
+  }
 }
 
 function rejectCreationProps(props: SecureStudioVpcProps): void {

@@ -9,6 +9,7 @@ import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profi
 import { DomainTeardown } from './teardown/domain-teardown';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
+import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { invalid } from '../private/validation';
 
 const NAME = 'StudioDomain';
@@ -376,6 +377,10 @@ export class StudioDomain extends Construct {
    */
   public addLifecycleConfiguration(name: string, appType: StudioAppType, script: string): sagemaker.CfnStudioLifecycleConfig {
     validateSageMakerName('addLifecycleConfiguration', name);
+    if (!Token.isUnresolved(script) && lifecycleContentLength(script) > STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS) {
+      invalid('StudioDomain', 'addLifecycleConfiguration', `the script of '${name}' is ${lifecycleContentLength(script)} characters in base64`,
+        `at most ${STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS} (SageMaker's limit on the base64 content): move the bulk to a file the script downloads from S3`);
+    }
     const config = new sagemaker.CfnStudioLifecycleConfig(this, `LifecycleConfig${name}`, {
       studioLifecycleConfigName: name,
       studioLifecycleConfigAppType: appType,

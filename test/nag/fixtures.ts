@@ -20,7 +20,7 @@ const SAGEMAKER_TRUST = {
 
 const IDLE_SHUTDOWN = { appLifecycleManagement: { idleSettings: { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: 60 } } };
 
-/** The raw L1 resources of a Studio environment that meets every rule of the pack. */
+/** The raw L1 resources of a Studio environment that meets every rule of the pack except DomainVpcDnsFirewall (add `dnsFirewallAssociation`). */
 export interface StudioFixture {
   readonly stack: Stack;
   readonly vpc: ec2.CfnVPC;
@@ -93,4 +93,16 @@ export function userProfile(fixture: StudioFixture, id: string,
 /** A SageMaker execution role with the given managed policy ARNs. */
 export function executionRole(stack: Stack, id: string, managedPolicyArns: string[]): iam.CfnRole {
   return new iam.CfnRole(stack, id, { assumeRolePolicyDocument: SAGEMAKER_TRUST, managedPolicyArns });
+}
+
+/**
+ * A Route 53 Resolver DNS Firewall rule group association on a VPC (by default the
+ * fixture's), as SageMakerStudio-DomainVpcDnsFirewall requires; studioFixture leaves it
+ * out, so tests of the whole pack add it.
+ */
+export function dnsFirewallAssociation(fixture: StudioFixture, vpcId: string = fixture.vpc.ref, id = 'DnsFirewall'): CfnResource {
+  return new CfnResource(fixture.stack, id, {
+    type: 'AWS::Route53Resolver::FirewallRuleGroupAssociation',
+    properties: { FirewallRuleGroupId: 'rslvr-frg-0123456789abcdef', Priority: 101, VpcId: vpcId },
+  });
 }

@@ -2,15 +2,22 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
-import { studioFixture } from './fixtures';
+import { dnsFirewallAssociation, studioFixture } from './fixtures';
 import { SageMakerStudioChecks } from '../../src';
 
 const VPC_ONLY = 'SageMakerStudio-DomainVpcOnly';
 const REASON = 'A sandbox domain for the public workshop; it holds no data.';
 
+/** The fixture of L1 resources, with the DNS Firewall association that makes it meet every rule of the pack. */
+function compliantFixture(stack?: Stack) {
+  const fixture = studioFixture(stack);
+  dnsFirewallAssociation(fixture);
+  return fixture;
+}
+
 /** A domain that fails exactly one rule: PublicInternetOnly. */
 function publicDomain(stack?: Stack) {
-  const fixture = studioFixture(stack);
+  const fixture = compliantFixture(stack);
   fixture.domain.appNetworkAccessType = 'PublicInternetOnly';
   return fixture;
 }
@@ -33,12 +40,14 @@ describe('the pack', () => {
       'SageMakerStudio-BucketPolicySourceVpceDenies',
       'SageMakerStudio-FirewallPolicyStrictDrop',
       'SageMakerStudio-FirewallRouteByAz',
+      'SageMakerStudio-DomainVpcDnsFirewall',
+      'SageMakerStudio-FirewallTlsSniChecked',
     ]);
     expect(pack.ruleIds!.filter((id) => id.includes('::'))).toEqual([]);
   });
 
   test('a compliant environment of L1 resources has no finding', () => {
-    expect(new SageMakerStudioChecks().validateScope(studioFixture().stack)).toEqual({ success: true, violations: [] });
+    expect(new SageMakerStudioChecks().validateScope(compliantFixture().stack)).toEqual({ success: true, violations: [] });
   });
 
   test('reports a finding with its rule, level, description, fix and the construct path and property of the resource', () => {
@@ -72,7 +81,7 @@ describe('the pack', () => {
   });
 
   test('warnings are reported without failing', () => {
-    const { stack, domain } = studioFixture();
+    const { stack, domain } = compliantFixture();
     domain.addPropertyDeletionOverride('DefaultUserSettings.CodeEditorAppSettings');
     const report = new SageMakerStudioChecks().validateScope(stack);
     expect(report.success).toBe(true);

@@ -125,6 +125,7 @@ describe('policy and rule groups', () => {
         StatefulDefaultActions: ['aws:drop_established', 'aws:alert_established'],
         StatefulRuleGroupReferences: [
           { ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallExtraRules'), 'RuleGroupArn'] }, Priority: 100 },
+          { ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallHardening'), 'RuleGroupArn'] }, Priority: 150 },
           { ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallAllowList'), 'RuleGroupArn'] }, Priority: 200 },
         ],
       },
@@ -157,7 +158,7 @@ describe('policy and rule groups', () => {
       ...Object.values(template.findResources('AWS::NetworkFirewall::RuleGroup')).map((r: any) => r.Properties.RuleGroupName),
       ...Object.values(template.findResources('AWS::NetworkFirewall::FirewallPolicy')).map((r: any) => r.Properties.FirewallPolicyName),
     ];
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(6);
     for (const name of names) {
       expect(name).toMatch(/^Test-Firewall-[0-9A-F]{8}-[a-z0-9-]+$/);
       expect(name.length).toBeLessThanOrEqual(128);

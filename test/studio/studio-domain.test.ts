@@ -178,6 +178,14 @@ describe('domain options', () => {
     });
   });
 
+  test('a lifecycle script over SageMaker\'s 16,384 base64 characters is refused; one at the limit is accepted', () => {
+    const { domain } = build();
+    // 12,288 bytes encode to exactly 16,384 base64 characters.
+    expect(() => domain.addLifecycleConfiguration('at-limit', StudioAppType.JUPYTER_LAB, `#!/bin/bash\n${'#'.repeat(12_288 - 12)}`)).not.toThrow();
+    expect(() => domain.addLifecycleConfiguration('over-limit', StudioAppType.JUPYTER_LAB, `#!/bin/bash\n${'#'.repeat(12_288 - 11)}`))
+      .toThrow("StudioDomain addLifecycleConfiguration: the script of 'over-limit' is 16388 characters in base64; at most 16384");
+  });
+
   test('private sign-in adds the Studio UI endpoint to the network', () => {
     const { stack, network } = build({ privateSignIn: true });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {

@@ -226,7 +226,7 @@ describe('handlers', () => {
     const teardownFunctions = Object.keys(functions).filter((id) => id.startsWith('DomainTeardown'));
     expect(teardownFunctions).toHaveLength(5);
     for (const id of teardownFunctions) {
-      expect(functions[id].Metadata.checkov.skip.map((s: { id: string }) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
+      expect(functions[id].Metadata.checkov.skip.map((s: { id: string }) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117', 'CKV_AWS_173']);
       expect(functions[id].Metadata.checkov.skip[0].comment).toMatch(/CloudFormation only/);
     }
   });

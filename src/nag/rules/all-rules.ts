@@ -2,11 +2,13 @@ import { APP_SECURITY_GROUPS_NOT_OPEN } from './app-security-groups-not-open';
 import { BUCKET_POLICY_SOURCE_VPCE_DENIES } from './bucket-policy-source-vpce-denies';
 import { DOCKER_ACCESS_DISABLED } from './docker-access-disabled';
 import { DOMAIN_CUSTOMER_MANAGED_KEY } from './domain-customer-managed-key';
+import { DOMAIN_VPC_DNS_FIREWALL } from './domain-vpc-dns-firewall';
 import { DOMAIN_VPC_FLOW_LOGS } from './domain-vpc-flow-logs';
 import { DOMAIN_VPC_ONLY } from './domain-vpc-only';
 import { EXECUTION_ROLE_NO_FULL_ACCESS } from './execution-role-no-full-access';
 import { FIREWALL_POLICY_STRICT_DROP } from './firewall-policy-strict-drop';
 import { FIREWALL_ROUTE_BY_AZ } from './firewall-route-by-az';
+import { FIREWALL_TLS_SNI_CHECKED } from './firewall-tls-sni-checked';
 import { IDLE_SHUTDOWN_ENABLED } from './idle-shutdown-enabled';
 import { INTERFACE_ENDPOINT_POLICY } from './interface-endpoint-policy';
 import { NOTEBOOK_SHARING_ENCRYPTED } from './notebook-sharing-encrypted';
@@ -28,4 +30,6 @@ export const ALL_RULES: readonly StudioRule[] = [
   BUCKET_POLICY_SOURCE_VPCE_DENIES,
   FIREWALL_POLICY_STRICT_DROP,
   FIREWALL_ROUTE_BY_AZ,
+  DOMAIN_VPC_DNS_FIREWALL,
+  FIREWALL_TLS_SNI_CHECKED,
 ];

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
 import { resolveResource, StackResources } from '../stack-resources';
-import { isIntrinsic, referencedLogicalId } from '../values';
+import { isIntrinsic } from '../values';
 
 /**
  * A domain is compliant when its VPC has a flow log of all traffic (`ResourceType`
@@ -14,17 +14,16 @@ export function domainVpcFlowLogs(resource: CfnResource, resources: StackResourc
   if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const vpcId = resolveResource(resource)?.properties.VpcId;
-  const vpcInStack = resources.referenced(vpcId, 'AWS::EC2::VPC');
-  if (!vpcInStack && typeof vpcId !== 'string') {
+  const vpc = resources.vpc(resolveResource(resource)?.properties.VpcId);
+  if (!vpc) {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const logsOfVpc = resources.ofType('AWS::EC2::FlowLog').map((log) => log.properties).filter((log) => log.ResourceType === 'VPC'
-    && (vpcInStack ? referencedLogicalId(log.ResourceId) === vpcInStack.logicalId : log.ResourceId === vpcId));
+  const logsOfVpc = resources.ofType('AWS::EC2::FlowLog').map((log) => log.properties)
+    .filter((log) => log.ResourceType === 'VPC' && vpc.names(log.ResourceId));
   if (logsOfVpc.some((log) => log.TrafficType === 'ALL')) {
     return RuleCompliance.COMPLIANT;
   }
-  if (logsOfVpc.some((log) => isIntrinsic(log.TrafficType)) || !vpcInStack) {
+  if (logsOfVpc.some((log) => isIntrinsic(log.TrafficType)) || !vpc.resource) {
     return RuleCompliance.NOT_APPLICABLE;
   }
   return RuleCompliance.NON_COMPLIANT;

@@ -6,7 +6,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DomainTeardownIsCompleteFunction } from './domain-teardown-is-complete-function';
 import { DomainTeardownOnEventFunction } from './domain-teardown-on-event-function';
-import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, PROVIDER_LAMBDA_RULES, skipCheckovChecks } from '../../private/acknowledge';
+import { acknowledgeFindings, acknowledgeProviderFramework, CHECKOV_PROVIDER_LAMBDA_CHECKS, PROVIDER_LAMBDA_RULES, skipCheckovChecks, skipEnvironmentKeyCheck } from '../../private/acknowledge';
+import { wildcardFindingIds } from '../../private/wildcard-findings';
 
 /** Properties of the internal DomainTeardown construct. */
 export interface DomainTeardownProps {
@@ -124,31 +125,6 @@ function teardownStatements(stack: Stack, props: DomainTeardownProps): iam.Polic
   ];
 }
 
-/**
- * The id cdk-nag v3 gives a wildcard-resource finding of AwsSolutions-IAM5: the resource as it
- * is synthesized, with references flattened to `<LogicalId.Attribute>` and `<Param>`.
- */
-function wildcardFindingId(scope: IConstruct, resource: string): string {
-  const flatten = (node: unknown): string => {
-    if (typeof node === 'string') {
-      return node.replace(/\$\{/g, '<').replace(/}/g, '>');
-    }
-    const value = node as Record<string, any>;
-    if (value['Fn::Join']) {
-      const [delimiter, items] = value['Fn::Join'];
-      return (items as unknown[]).map(flatten).join(delimiter);
-    }
-    if (value['Fn::GetAtt']) {
-      return `<${flatten(value['Fn::GetAtt'][0])}.${flatten(value['Fn::GetAtt'][1])}>`;
-    }
-    if (value.Ref) {
-      return `<${flatten(value.Ref)}>`;
-    }
-    return JSON.stringify(node);
-  };
-  return `AwsSolutions-IAM5[Resource::${flatten(Stack.of(scope).resolve(resource))}]`;
-}
-
 function acknowledgeTeardownFindings(handlers: lambda.Function[], statements: iam.PolicyStatement[], provider: cr.Provider): void {
   for (const handler of handlers) {
     acknowledgeFindings(handler.role!,
@@ -161,7 +137,7 @@ function acknowledgeTeardownFindings(handlers: lambda.Function[], statements: ia
     '(the handler filters by this domain id and VPC); app, space and profile ARNs carry the domain id and a wildcard for the ' +
     'names SageMaker users choose; security groups and network interfaces are limited to the domain VPC by ec2:Vpc, as their ' +
     'ids are only known once SageMaker has created them.', [
-      ...statements.flatMap((statement) => statement.resources.filter((r) => r.includes('*')).map((r) => wildcardFindingId(provider, r))),
+      ...statements.flatMap((statement) => wildcardFindingIds(provider, statement)),
       'HIPAA.Security-IAMNoInlinePolicy',
       'NIST.800.53.R5-IAMNoInlinePolicy',
       'PCI.DSS.321-IAMNoInlinePolicy',
@@ -177,27 +153,12 @@ function acknowledgeTeardownFindings(handlers: lambda.Function[], statements: ia
     'the VPC because the VPC it tears down may have no endpoints for the SageMaker, EC2, EFS and CloudFormation APIs.';
   for (const handler of handlers) {
     skipCheckovChecks(handler.node.defaultChild as CfnResource, reason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
+    skipEnvironmentKeyCheck(handler.node.defaultChild as CfnResource);
     acknowledgeFindings(handler, reason, PROVIDER_LAMBDA_RULES);
   }
   // The Provider framework of aws-cdk-lib: its functions, roles and waiter state machine.
   const frameworkReason = 'Provider framework of aws-cdk-lib (runtime and policies chosen by aws-cdk-lib): it only invokes ' +
     'the teardown handlers and its waiter state machine; it is run by CloudFormation only, outside the VPC, with no data.';
-  acknowledgeFindings(provider, frameworkReason, [
-    ...PROVIDER_LAMBDA_RULES,
-    'AwsSolutions-L1',
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    ...[...handlers, ...['framework-isComplete', 'framework-onTimeout'].map((id) => provider.node.findChild(id) as lambda.Function)]
-      .map((fn) => wildcardFindingId(provider, `${fn.functionArn}:*`)),
-    'AwsSolutions-SF1',
-    'AwsSolutions-SF2',
-    'HIPAA.Security-IAMNoInlinePolicy',
-    'NIST.800.53.R5-IAMNoInlinePolicy',
-    'PCI.DSS.321-IAMNoInlinePolicy',
-  ]);
-  for (const child of provider.node.findAll()) {
-    if (child instanceof lambda.CfnFunction) {
-      skipCheckovChecks(child, frameworkReason, CHECKOV_PROVIDER_LAMBDA_CHECKS);
-    }
-  }
+  acknowledgeProviderFramework(provider, frameworkReason);
 }
 

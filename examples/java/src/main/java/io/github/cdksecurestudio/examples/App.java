@@ -51,7 +51,8 @@ public final class App {
                     .team(TEAM)
                     .availabilityZones(List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"))
                     .egress(StudioEgress.FIREWALL_READY)
-                    .allowedDomains(List.of(".pypi.org", ".pythonhosted.org", ".github.com", ".kaggle.com"))
+                    .allowedDomains(List.of("pypi.org", "files.pythonhosted.org", "conda.anaconda.org", "github.com",
+                            "codeload.github.com", "objects.githubusercontent.com"))
                     .dataBuckets(DATA_BUCKETS)
                     .users(USERS)
                     .build();
