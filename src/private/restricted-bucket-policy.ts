@@ -2,19 +2,24 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /**
- * Object reads, writes and deletes, and listings: the data actions held to the endpoint
- * rule. Bucket management (PutBucketPolicy, PutBucketEncryption, DeleteBucket, ...) is not
- * among them, so CloudFormation and the account's admins can still manage the bucket.
+ * The bucket-configuration actions that the endpoint rule spares (its `NotAction`), so
+ * that CloudFormation and the account's administrators can still read and change the
+ * bucket's configuration and delete the bucket, through IAM as usual. Every other S3
+ * action on the bucket and its objects is held to the rule, including data actions AWS
+ * adds after today (docs/decisions/021-restricted-bucket-policy.md). None of these
+ * patterns matches a data action: object actions are named `*Object*`, listings
+ * `List*`, replication `Replicate*`/`InitiateReplication`.
  */
-export const DATA_ACTIONS = [
-  's3:GetObject*',
-  's3:PutObject*',
-  's3:DeleteObject*',
-  's3:ListBucket*',
-  's3:ListMultipartUploadParts',
-  's3:AbortMultipartUpload',
-  's3:RestoreObject',
-  's3:Replicate*',
+export const MANAGEMENT_ACTIONS = [
+  // Policy, ACL, tagging, versioning, logging, notifications, CORS, website, ownership,
+  // public access block, object-lock and ABAC settings; DeleteBucket and DeleteBucketPolicy.
+  's3:GetBucket*',
+  's3:PutBucket*',
+  's3:DeleteBucket*',
+  // Encryption, lifecycle, replication, inventory, analytics, metrics, intelligent-tiering,
+  // accelerate and object-lock configurations.
+  's3:Get*Configuration',
+  's3:Put*Configuration',
 ];
 
 /** Who, besides requests through the endpoints, escapes the endpoint rule. */
@@ -30,8 +35,9 @@ export interface EndpointRuleOptions {
 }
 
 /**
- * Denies the data actions on the bucket and its objects to every principal, unless the
- * request comes through one of the endpoints or from an exempt principal. For a role
+ * Denies every S3 action but the bucket-configuration ones on the bucket and its objects
+ * to every principal, unless the request comes through one of the endpoints or from an
+ * exempt principal. For a role
  * session, `aws:PrincipalArn` is the ARN of the role, so a role ARN exempts all its
  * sessions. Absent keys make the deny apply (`StringNotEquals`, `ArnNotEquals` and
  * `BoolIfExists` are true when the key is missing), so a request fails closed.
@@ -57,7 +63,7 @@ export function denyOutsideEndpointsStatement(bucket: s3.IBucket, options: Endpo
     sid: 'DenyDataAccessOutsideTheVpcEndpoints',
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
-    actions: DATA_ACTIONS,
+    notActions: MANAGEMENT_ACTIONS,
     resources: [bucket.bucketArn, bucket.arnForObjects('*')],
     conditions,
   });

@@ -17,6 +17,12 @@ import { acknowledgeNoReplication } from '../private/s3-findings';
 import { invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'VpceRestrictedBucket';
+/** What aws-cdk-lib's grantRead allows on a bucket and its objects. */
+const READ_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+/** Object writes: aws-cdk-lib's put actions. */
+const PUT_ACTIONS = ['s3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*'];
+/** Object deletes that leave the versions: no `s3:DeleteObjectVersion` (aws-cdk-lib grants `s3:DeleteObject*`, which includes it). */
+const DELETE_ACTIONS = ['s3:DeleteObject'];
 /** Size limit of an S3 bucket policy (20 KB). */
 const ROLE_ARN_PATTERN = /^arn:[a-z-]+:iam::\d{12}:role\/.+$/;
 
@@ -196,19 +202,50 @@ export class VpceRestrictedBucket extends Construct {
   }
 
   /**
-   * Lets the grantee write and delete objects (matching the pattern) and encrypt them
-   * with the key. Requests must still come through an allowed endpoint.
+   * Lets the grantee write objects (matching the pattern), encrypted with the key, and
+   * delete them: a delete adds a delete marker, and the versions stay recoverable
+   * (`grantPermanentDelete` removes versions). Requests must still come through an
+   * allowed endpoint.
    */
   public grantWrite(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
-    return this.bucket.grantWrite(grantee, objectsKeyPattern);
+    return this.grantObjects(grantee, [...PUT_ACTIONS, ...DELETE_ACTIONS], objectsKeyPattern)
+      // Multipart uploads of SSE-KMS objects need kms:Decrypt as well.
+      .combine(this.encryptionKey.grantEncryptDecrypt(grantee));
   }
 
   /**
    * Lets the grantee read, write and delete objects (matching the pattern), with the key.
-   * Requests must still come through an allowed endpoint.
+   * A delete adds a delete marker; versions stay recoverable (`grantPermanentDelete`
+   * removes versions). Requests must still come through an allowed endpoint.
    */
   public grantReadWrite(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
-    return this.bucket.grantReadWrite(grantee, objectsKeyPattern);
+    return this.grantObjects(grantee, [...READ_ACTIONS, ...PUT_ACTIONS, ...DELETE_ACTIONS], objectsKeyPattern)
+      .combine(this.encryptionKey.grantEncryptDecrypt(grantee));
+  }
+
+  /**
+   * Lets the grantee delete object versions (matching the pattern) for good, which no
+   * other grant allows: a deliberate opt-in for a retention or clean-up role, since the
+   * grantee can destroy every version of the data. Requests must still come through an
+   * allowed endpoint.
+   */
+  public grantPermanentDelete(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:DeleteObjectVersion', 's3:DeleteObjectVersionTagging'],
+      resourceArns: [this.bucket.arnForObjects(objectsKeyPattern ?? '*')],
+      resource: this.bucket,
+    });
+  }
+
+  /** One statement with the actions on the bucket (for listings) and its matching objects. */
+  private grantObjects(grantee: iam.IGrantable, actions: string[], objectsKeyPattern?: string): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions,
+      resourceArns: [this.bucket.bucketArn, this.bucket.arnForObjects(objectsKeyPattern ?? '*')],
+      resource: this.bucket,
+    });
   }
 
   private registerOnEndpoints(): void {

@@ -119,6 +119,29 @@ describe('the bucket policy', () => {
     })).toBe('Allowed');
   });
 
+  // Data actions AWS added after the old action-list deny was written, and that it missed: a
+  // NotAction deny holds them to the endpoint rule without naming them.
+  test.each([
+    ['s3:InitiateReplication', OBJECT],
+    ['s3:UpdateObjectEncryption', OBJECT],
+    ['s3:GetObjectAttributes', OBJECT],
+    ['s3:ListBucketMultipartUploads', BUCKET_ARN],
+  ])('%s, not named anywhere in the bucket policy, is denied from outside the endpoints and allowed through them', async (action, resource) => {
+    const request = { principal: ANALYST, action, resource, identityPolicies: [S3_ALL], resourcePolicy: bucketPolicy };
+    expect(await simulate({ ...request, context: context(ANALYST) })).toBe('ExplicitlyDenied');
+    expect(await simulate({ ...request, context: context(ANALYST, ENDPOINT) })).toBe('Allowed');
+  });
+
+  test.each([
+    ['s3:PutBucketPolicy'], ['s3:GetBucketPolicy'], ['s3:PutEncryptionConfiguration'], ['s3:PutBucketVersioning'],
+    ['s3:PutBucketTagging'], ['s3:GetLifecycleConfiguration'], ['s3:DeleteBucket'],
+  ])('CloudFormation (its execution role, outside the VPC) keeps %s on the bucket', async (action) => {
+    const cloudFormation = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SAMPLE_ACCOUNT}-${SAMPLE_REGION}`;
+    const request = { principal: cloudFormation, action, resource: BUCKET_ARN, identityPolicies: [S3_ALL], resourcePolicy: bucketPolicy };
+    expect(await simulate({ ...request, context: context(cloudFormation, undefined, { 'aws:CalledVia': 'cloudformation.amazonaws.com', 'aws:ViaAWSService': 'true' }) }))
+      .toBe('Allowed');
+  });
+
   test('a request that Athena makes with the caller\'s credentials, from outside the VPC, is denied by default', async () => {
     expect(await simulate(getObject(ANALYST, context(ANALYST, undefined, { 'aws:ViaAWSService': 'true', 'aws:CalledVia': 'athena.amazonaws.com' })))).toBe('ExplicitlyDenied');
   });
@@ -169,6 +192,47 @@ describe('the endpoint policy', () => {
     expect(await simulate(tagged)).toBe('ImplicitlyDenied');
     expect(await simulate({ ...tagged, endpointPolicies: [opted] })).toBe('Allowed');
     expect(await simulate({ ...model, endpointPolicies: [opted] })).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('grants: deletes leave versions; permanent deletion is an explicit grant', () => {
+  const DATA_SCIENTIST = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/DataScientist`;
+  const RETENTION = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/Retention`;
+
+  /** The bucket policy and each role's identity policy, made concrete. */
+  function granted() {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network', { s3PrefixList: ec2.PrefixList.fromPrefixListId(stack, 'S3List', 'pl-6da54004') });
+    const data = new VpceRestrictedBucket(stack, 'Data', { network });
+    const scientist = new iam.Role(stack, 'DataScientist', { assumedBy: new iam.AccountRootPrincipal() });
+    const retention = new iam.Role(stack, 'Retention', { assumedBy: new iam.AccountRootPrincipal() });
+    data.grantReadWrite(scientist);
+    data.grantReadWrite(retention);
+    data.grantPermanentDelete(retention);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const ids = { [`${logicalId(stack, data.bucket)}.Arn`]: BUCKET_ARN, [`${logicalId(stack, data.encryptionKey)}.Arn`]: KEY_ARN, [logicalId(stack, network.s3Endpoint)]: ENDPOINT };
+    const roleDocument = (role: iam.Role) => concretize(resources[logicalId(stack, role.node.findChild('DefaultPolicy'))].Properties.PolicyDocument, ids);
+    return {
+      bucketPolicy: concretize(resources[logicalId(stack, data.bucket.policy!)].Properties.PolicyDocument, ids),
+      scientistPolicy: roleDocument(scientist),
+      retentionPolicy: roleDocument(retention),
+    };
+  }
+
+  const { bucketPolicy, scientistPolicy, retentionPolicy } = granted();
+  const request = (principal: string, identity: unknown, action: string): SimulatedRequest => ({
+    principal, action, resource: OBJECT, identityPolicies: [identity], resourcePolicy: bucketPolicy, context: context(principal, ENDPOINT),
+  });
+
+  test('grantReadWrite lets a persona delete an object (a delete marker) but not destroy a version', async () => {
+    expect(await simulate(request(DATA_SCIENTIST, scientistPolicy, 's3:DeleteObject'))).toBe('Allowed');
+    expect(await simulate(request(DATA_SCIENTIST, scientistPolicy, 's3:PutObject'))).toBe('Allowed');
+    expect(await simulate(request(DATA_SCIENTIST, scientistPolicy, 's3:DeleteObjectVersion'))).toBe('ImplicitlyDenied');
+  });
+
+  test('grantPermanentDelete lets the opted-in role destroy versions, through the endpoint only', async () => {
+    expect(await simulate(request(RETENTION, retentionPolicy, 's3:DeleteObjectVersion'))).toBe('Allowed');
+    expect(await simulate({ ...request(RETENTION, retentionPolicy, 's3:DeleteObjectVersion'), context: context(RETENTION) })).toBe('ExplicitlyDenied');
   });
 });
 

@@ -8,10 +8,7 @@ import { AwsServiceAccess, SecureStudioVpc, VpceRestrictedBucket, VpceRestricted
 import { nagErrors } from '../helpers/nag';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 
-const DATA_ACTIONS = [
-  's3:GetObject*', 's3:PutObject*', 's3:DeleteObject*', 's3:ListBucket*',
-  's3:ListMultipartUploadParts', 's3:AbortMultipartUpload', 's3:RestoreObject', 's3:Replicate*',
-];
+const MANAGEMENT_ACTIONS = ['s3:GetBucket*', 's3:PutBucket*', 's3:DeleteBucket*', 's3:Get*Configuration', 's3:Put*Configuration'];
 const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Data'), 'Arn'] };
 const objectsArn = { 'Fn::Join': ['', [bucketArn, '/*']] };
 
@@ -133,16 +130,22 @@ describe('default settings', () => {
     });
   });
 
-  test('the bucket policy denies data actions, and only those, to every principal outside the S3 endpoint', () => {
+  test('the bucket policy denies every action but bucket configuration to every principal outside the S3 endpoint', () => {
     expect(statement(template, 'DenyDataAccessOutsideTheVpcEndpoints')).toEqual({
       Sid: 'DenyDataAccessOutsideTheVpcEndpoints',
       Effect: 'Deny',
       Principal: { AWS: '*' },
-      Action: DATA_ACTIONS,
+      NotAction: MANAGEMENT_ACTIONS,
       Resource: [expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^Data2/), 'Arn'] }), expect.objectContaining({ 'Fn::Join': expect.anything() })],
       Condition: { StringNotEquals: { 'aws:SourceVpce': [{ Ref: expect.stringMatching(/^NetworkS3Endpoint/) }] } },
     });
-    expect(DATA_ACTIONS.some((action) => /Bucket(Policy|Encryption|Acl)|DeleteBucket/.test(action))).toBe(false);
+    // No spared pattern matches an object, listing or replication action.
+    const spared = MANAGEMENT_ACTIONS.map((pattern) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`));
+    for (const dataAction of ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObjectVersion', 's3:ListBucket',
+      's3:ListBucketVersions', 's3:ListBucketMultipartUploads', 's3:ReplicateObject', 's3:InitiateReplication', 's3:RestoreObject',
+      's3:GetObjectAttributes', 's3:PutObjectAcl', 's3:UpdateObjectEncryption']) {
+      expect(spared.some((pattern) => pattern.test(dataAction))).toBe(false);
+    }
   });
 
   test('the bucket registers on the S3 endpoint, which then reaches it and the ECR image layers only', () => {
@@ -263,8 +266,11 @@ describe('choices', () => {
 describe('grants', () => {
   test.each([
     ['grantRead', ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], ['kms:Decrypt', 'kms:DescribeKey']],
-    ['grantWrite', Match.arrayWith(['s3:DeleteObject*', 's3:PutObject']), Match.arrayWith(['kms:Encrypt', 'kms:GenerateDataKey*'])],
-    ['grantReadWrite', Match.arrayWith(['s3:GetObject*', 's3:PutObject']), Match.arrayWith(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'])],
+    ['grantWrite', ['s3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*',
+      's3:DeleteObject'], Match.arrayWith(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'])],
+    ['grantReadWrite', ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention',
+      's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*', 's3:DeleteObject'],
+    Match.arrayWith(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'])],
   ])('%s covers the bucket, its objects and the key, in the grantee policy', (method, s3Actions, kmsActions) => {
     const stack = agnosticStack();
     const role = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
@@ -279,6 +285,19 @@ describe('grants', () => {
           { Effect: 'Allow', Action: s3Actions, Resource: [bucketArn, objectsArn] },
           { Effect: 'Allow', Action: kmsActions, Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
         ],
+      },
+    });
+  });
+
+  test('grantPermanentDelete is the only grant of s3:DeleteObjectVersion', () => {
+    const stack = agnosticStack();
+    const role = new iam.Role(stack, 'Retention', { assumedBy: new iam.AccountRootPrincipal() });
+    const data = new VpceRestrictedBucket(stack, 'Data', { network: new SecureStudioVpc(stack, 'Network') });
+    data.grantPermanentDelete(role, 'scratch/*');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Retention') }],
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: ['s3:DeleteObjectVersion', 's3:DeleteObjectVersionTagging'], Resource: { 'Fn::Join': ['', [bucketArn, '/scratch/*']] } }],
       },
     });
   });
