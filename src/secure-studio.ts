@@ -2,6 +2,7 @@ import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { PersonaNetworkPerimeter } from './identity/network-perimeter';
 import { PersonaRoles } from './identity/persona-roles';
 import { DnsFirewallMode } from './network/dns-firewall';
 import { EgressFirewall, EgressTlsInspection } from './network/egress-firewall';
@@ -151,6 +152,16 @@ export interface SecureStudioProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether the data scientist and MLOps roles' credentials work only from the
+   * environment's network (`PersonaRoles` `networkPerimeter`): requests must come through
+   * the VPC's endpoints or through an AWS service on the role's behalf. Try
+   * `PersonaNetworkPerimeter.ENFORCE` in a non-production domain first.
+   *
+   * @default PersonaNetworkPerimeter.OFF
+   */
+  readonly networkPerimeter?: PersonaNetworkPerimeter;
 }
 
 /**
@@ -209,6 +220,7 @@ export class SecureStudio extends Construct {
       securityGroups: [this.network.studioSecurityGroup],
       volumeEncryptionKey: this.jobEncryptionKey,
       outputEncryptionKey: this.jobEncryptionKey,
+      networkPerimeter: props.networkPerimeter,
     });
     this.buckets = this.createBuckets(props.dataBuckets ?? ['data'], props.dataEncryptionKey, removalPolicy);
 

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { PersonaNetworkPerimeter } from '../src/identity/network-perimeter';
 import { StudioEgress } from '../src/network/studio-egress';
 import { SecureStudio, SecureStudioProps, StudioPersona } from '../src/secure-studio';
 import { nagErrors } from './helpers/nag';
@@ -85,6 +86,34 @@ describe('the default environment', () => {
   });
 });
 
+describe('the persona network perimeter', () => {
+  const perimeterPolicies = (template: Template) => template.findResources('AWS::IAM::ManagedPolicy', {
+    Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyOutsideEnvironmentNetwork' })]) } },
+  });
+
+  test('off by default', () => {
+    const { template, studio } = build({ users: USERS });
+    expect(studio.personas.networkPerimeterPolicy).toBeUndefined();
+    expect(Object.keys(perimeterPolicies(template))).toEqual([]);
+  });
+
+  test('enforced: the data scientist and MLOps roles must use the network\'s VPC; every role stays within 10 policies', () => {
+    const { template, studio } = build({ users: USERS, networkPerimeter: PersonaNetworkPerimeter.ENFORCE });
+    const policies = Object.values(perimeterPolicies(template)) as any[];
+    expect(policies).toHaveLength(1);
+    const [policy] = policies;
+    expect(policy.Properties.Roles.map((role: any) => role.Ref)).toEqual([
+      expect.stringMatching(/^StudioPersonasDataScientistRole/), expect.stringMatching(/^StudioPersonasMlopsRole/),
+    ]);
+    const vpcId = Stack.of(studio).resolve(studio.network.vpc.vpcId);
+    expect(policy.Properties.PolicyDocument.Statement[0].Condition.StringNotEqualsIfExists['aws:SourceVpc']).toEqual(vpcId);
+    const attachments = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((r: any) => r.Properties.Roles.map((role: any) => role.Ref));
+    for (const role of Object.keys(template.findResources('AWS::IAM::Role'))) {
+      expect(attachments.filter((ref) => ref === role).length).toBeLessThanOrEqual(10);
+    }
+  });
+});
+
 describe('with the firewall', () => {
   test('FIREWALL_READY egress gets an EgressFirewall with the allow-list', () => {
     const { template, studio } = build({ egress: StudioEgress.FIREWALL_READY, allowedDomains: ['.pypi.org'] });
@@ -107,6 +136,7 @@ describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1',
   test.each([
     ['internet-free', {}],
     ['firewall in 3 AZs', { egress: StudioEgress.FIREWALL_READY, maxAzs: 3, allowedDomains: ['.pypi.org', '.github.com'] }],
+    ['internet-free with the persona network perimeter', { networkPerimeter: PersonaNetworkPerimeter.ENFORCE }],
   ])('%s: no unacknowledged error, and well under 500 resources', (_name, props) => {
     const { stack, template } = build({ ...props, users: USERS, dataBuckets: ['data', 'models'] }, concreteStack());
     expect(nagErrors(stack)).toEqual([]);

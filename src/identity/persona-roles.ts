@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { adminGuardrails, jobGuardrails } from './guardrails';
+import { networkPerimeterStatements, PersonaNetworkPerimeter } from './network-perimeter';
 import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
 import {
   deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
@@ -90,6 +91,20 @@ export interface PersonaRolesProps {
    * @default '/sagemaker/'
    */
   readonly ssmParameterPath?: string;
+
+  /**
+   * Whether the Studio personas' credentials work only from `vpc`. With
+   * `PersonaNetworkPerimeter.ENFORCE`, the data scientist and MLOps roles and personas
+   * added with `addPersona` are denied every request that comes neither through a VPC
+   * endpoint of `vpc` nor through an AWS service on their behalf (`networkPerimeterPolicy`),
+   * so credentials copied out of a Studio app do not work elsewhere. Needs `vpc`, and an
+   * endpoint in it for every AWS service the personas call. AWS does not document that
+   * the Studio UI's own calls with the execution role come through the VPC: try it in a
+   * non-production domain first. The job role and the default role are not held to it.
+   *
+   * @default PersonaNetworkPerimeter.OFF
+   */
+  readonly networkPerimeter?: PersonaNetworkPerimeter;
 }
 
 /**
@@ -162,9 +177,16 @@ export class PersonaRoles extends Construct {
   public readonly jobRole: iam.IRole;
   /** The guardrail policies (explicit denies), attached to every role; attach them to roles of your own too. */
   public readonly guardrailPolicies: iam.IManagedPolicy[];
+  /**
+   * With `PersonaNetworkPerimeter.ENFORCE`: the network perimeter policy, attached to the
+   * data scientist and MLOps roles and to added personas; attach it to Studio roles of your own too.
+   */
+  public readonly networkPerimeterPolicy?: iam.IManagedPolicy;
 
   private readonly guardrails: iam.ManagedPolicy[];
   private readonly readOnlyPolicy: iam.ManagedPolicy;
+  /** The policies of every Studio persona but the default one: the network perimeter, when enforced. */
+  private readonly personaPolicies: iam.ManagedPolicy[];
 
   constructor(scope: Construct, id: string, props: PersonaRolesProps) {
     super(scope, id);
@@ -193,6 +215,9 @@ export class PersonaRoles extends Construct {
         adminGuardrails([jobRole.roleArn]).map((statement) => ({ statement }))),
     ];
     this.guardrailPolicies = this.guardrails;
+    const perimeter = this.createNetworkPerimeterPolicy(props);
+    this.networkPerimeterPolicy = perimeter;
+    this.personaPolicies = perimeter ? [perimeter] : [];
 
     const stack = Stack.of(this);
     const ctx: PermissionContext = { stack, teamTagKey: this.teamTagKey, jobRoleArn: jobRole.roleArn, keyArns };
@@ -212,13 +237,15 @@ export class PersonaRoles extends Construct {
 
     attach(jobRole, [this.readOnlyPolicy, jobRuntime, teamJobs, pipelineSteps, ...this.guardrails]);
     this.defaultRole = this.createPersona('DefaultRole', 'Studio default execution role (read-only)', []);
-    this.dataScientistRole = this.createPersona('DataScientistRole', 'Studio data scientists', [studioApps, teamJobs]);
-    this.mlopsRole = this.createPersona('MlopsRole', 'Studio MLOps engineers', [studioApps, teamJobs, modelRegistry, deployment, projects]);
+    this.dataScientistRole = this.createPersona('DataScientistRole', 'Studio data scientists', [studioApps, teamJobs, ...this.personaPolicies]);
+    this.mlopsRole = this.createPersona('MlopsRole', 'Studio MLOps engineers',
+      [studioApps, teamJobs, modelRegistry, deployment, projects, ...this.personaPolicies]);
   }
 
   /**
-   * Adds a persona of your own: a role with the read-only policy, the guardrails and a
-   * policy of the given statements (construct ids `<id>Role` and `<id>Policy`).
+   * Adds a persona of your own: a role with the read-only policy, the guardrails, the
+   * network perimeter when enforced, and a policy of the given statements (construct ids
+   * `<id>Role` and `<id>Policy`).
    *
    * @param id PascalCase name of the persona, e.g. 'Analyst'
    */
@@ -231,7 +258,7 @@ export class PersonaRoles extends Construct {
     }
     const policy = this.createPolicy(`${id}Policy`, 'addPersona', `Permissions of the Studio persona ${id}`,
       options.statements.map((statement) => ({ statement })));
-    return this.createPersona(`${id}Role`, options.description ?? `Studio persona ${id}`, [policy]);
+    return this.createPersona(`${id}Role`, options.description ?? `Studio persona ${id}`, [policy, ...this.personaPolicies]);
   }
 
   /**
@@ -260,6 +287,18 @@ export class PersonaRoles extends Construct {
     const role = this.createRole(id, purpose);
     attach(role, [this.readOnlyPolicy, ...policies, ...this.guardrails]);
     return role;
+  }
+
+  private createNetworkPerimeterPolicy(props: PersonaRolesProps): iam.ManagedPolicy | undefined {
+    if (!(props.networkPerimeter ?? PersonaNetworkPerimeter.OFF).enforced) {
+      return undefined;
+    }
+    if (!props.vpc) {
+      invalid(NAME, 'networkPerimeter', 'ENFORCE without vpc', 'give vpc, the VPC whose endpoints the personas use, or leave the perimeter OFF');
+    }
+    return this.createPolicy('NetworkPerimeterPolicy', 'networkPerimeter',
+      'Denies requests that come neither through the environment VPC\'s endpoints nor through an AWS service',
+      networkPerimeterStatements(props.vpc.vpcId, Stack.of(this).region).map((statement) => ({ statement })));
   }
 
   private createPolicy(id: string, prop: string, description: string, statements: ScopedStatement[]): iam.ManagedPolicy {

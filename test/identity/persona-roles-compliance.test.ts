@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { rules } from 'cdk-nag';
-import { PersonaRoles, PersonaRolesProps } from '../../src';
+import { PersonaNetworkPerimeter, PersonaRoles, PersonaRolesProps } from '../../src';
 import { policyDocumentLength } from '../../src/private/policy-size';
 import { wildcardFindingIds } from '../../src/private/wildcard-findings';
 import { nagErrors } from '../helpers/nag';
@@ -31,6 +31,7 @@ function withEnvironment(stack: Stack): Partial<PersonaRolesProps> {
 const CONFIGURATIONS: [string, (stack: Stack) => Partial<PersonaRolesProps>][] = [
   ['defaults', () => ({})],
   ['an environment of three subnets, a security group, keys and network isolation', withEnvironment],
+  ['that environment with the network perimeter enforced', (stack) => ({ ...withEnvironment(stack), networkPerimeter: PersonaNetworkPerimeter.ENFORCE })],
 ];
 
 function build(props: (stack: Stack) => Partial<PersonaRolesProps>) {
@@ -75,7 +76,7 @@ describe.each(CONFIGURATIONS)('with %s', (_, props) => {
     const { template } = build(props);
     const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((r: any) => r.Properties.PolicyDocument.Statement);
     for (const statement of statements) {
-      const actions: string[] = [statement.Action].flat().filter((action: string) => !action.includes('*'));
+      const actions: string[] = [statement.Action ?? [], statement.NotAction ?? []].flat().filter((action: string) => !action.includes('*'));
       const onStar = statement.Effect === 'Allow' && statement.Resource === '*';
       for (const action of actions) {
         const [service, name] = action.split(':');
