@@ -107,6 +107,9 @@ const readParameter = (role: iam.IRole): Request => ({
   endpointPolicies: [onlyMlopsUsesSsm],
 });
 
+const search = (role: iam.IRole): Request => ({ role, action: 'sagemaker:Search', resource: '*' });
+const listTrainingJobs = (role: iam.IRole): Request => ({ role, action: 'sagemaker:ListTrainingJobs', resource: '*' });
+
 /** [claim, the request that must be denied (and how), the request that must be allowed]. */
 const PAIRS: [string, Request, 'ExplicitlyDenied' | 'ImplicitlyDenied', Request][] = [
   ['CreateTrainingJob without VpcSubnets is denied; with the environment\'s subnets, security groups and keys it is allowed',
@@ -157,6 +160,10 @@ const PAIRS: [string, Request, 'ExplicitlyDenied' | 'ImplicitlyDenied', Request]
     { role: personas.mlopsRole, action: 'sagemaker:CreateEndpoint', resource: sagemaker('endpoint/churn'), context: { 'aws:RequestTag/team': TEAM } }],
   ['Through the SSM endpoint, a data scientist is denied; MLOps is allowed',
     readParameter(personas.dataScientistRole), 'ExplicitlyDenied', readParameter(personas.mlopsRole)],
+  ['A data scientist cannot search (other teams\' records); listing is allowed',
+    search(personas.dataScientistRole), 'ImplicitlyDenied', listTrainingJobs(personas.dataScientistRole)],
+  ['MLOps cannot search either; listing is allowed',
+    search(personas.mlopsRole), 'ImplicitlyDenied', listTrainingJobs(personas.mlopsRole)],
 ];
 
 describe('offline IAM evaluation of the synthesized policies', () => {

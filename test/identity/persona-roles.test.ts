@@ -120,8 +120,8 @@ describe('permission sets', () => {
   const { template, personas, env } = buildWithEnvironment();
   const keyArn = { 'Fn::GetAtt': [logicalId(env.key), 'Arn'] };
 
-  test('read-only: list and search anything, describe the Studio domain, describe only the team\'s resources', () => {
-    expectStatement(template, personas, 'ReadOnlyPolicy', { Sid: 'ListAndSearch', Action: ['sagemaker:List*', 'sagemaker:Search'], Resource: '*' });
+  test('read-only: list anything, describe the Studio domain, describe only the team\'s resources', () => {
+    expectStatement(template, personas, 'ReadOnlyPolicy', { Sid: 'List', Action: 'sagemaker:List*', Resource: '*' });
     expectStatement(template, personas, 'ReadOnlyPolicy', {
       Sid: 'DescribeStudio',
       Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace', 'sagemaker:DescribeApp'],
@@ -132,6 +132,18 @@ describe('permission sets', () => {
       Resource: SAGEMAKER_ANY,
       Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
     });
+  });
+
+  test('no role may search: sagemaker:Search returns other teams\' records and cannot be scoped to the team', () => {
+    const allowed = Object.values<any>(template.toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((st: any) => st.Effect === 'Allow')
+      .flatMap((st: any) => [st.Action].flat());
+    const matchesSearch = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.:-]/g, '\\$&')).join('.*')}$`, 'i')
+      .test('sagemaker:Search');
+    expect(allowed.filter(matchesSearch)).toEqual([]);
+    expect(allowed).toContain('sagemaker:List*');
   });
 
   test('Studio apps: spaces and apps of the caller\'s own user profile in the caller\'s own domain', () => {
