@@ -5,6 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
  * statement, so that each can be tested and simulated alone. The action lists follow
  * the condition keys each action supports in the Service Authorization Reference:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+ * and, for the network guardrails, list_amazonec2.html, list_awsnetworkfirewall.html,
+ * list_amazonroute53resolver.html and list_amazoncloudwatchlogs.html in the same folder.
  */
 
 /** Create calls that name VPC subnets and security groups. Transform jobs run in the VPC of their model. */
@@ -46,6 +48,59 @@ export const REMOTE_DEBUG_ACTIONS = ['sagemaker:CreateTrainingJob', 'sagemaker:U
 
 /** Calls that can turn on remote IDE access to a Studio space (`sagemaker:RemoteAccess`, ENABLED or DISABLED). */
 export const SPACE_SETTINGS_ACTIONS = ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace'];
+
+/**
+ * EC2 calls that change how traffic enters or leaves a VPC, or who records it: routes and
+ * route tables, security groups and their rules (and the groups of a network interface),
+ * network ACLs, VPC endpoints and their policies, flow logs, subnets, the VPC's CIDR blocks,
+ * attributes and DHCP options, block-public-access exclusions, internet, egress-only, NAT and
+ * VPN gateways, peering and transit gateway VPC attachments, and Client VPN ingress. Exact
+ * names and prefix or suffix patterns only: a test expands each pattern over the Service
+ * Authorization Reference data and finds no Read or List action among its matches (every
+ * Describe* stays allowed), and finds the network-interface calls of SageMaker jobs outside it.
+ */
+export const VPC_NETWORK_CHANGE_ACTIONS = [
+  'ec2:CreateRoute*', 'ec2:DeleteRoute*', 'ec2:ReplaceRoute*', 'ec2:AssociateRoute*', 'ec2:DisassociateRoute*',
+  'ec2:ModifyRouteServer', 'ec2:*VgwRoutePropagation', 'ec2:*RouteServerPropagation',
+  'ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroup*', 'ec2:RevokeSecurityGroup*',
+  'ec2:UpdateSecurityGroupRuleDescriptions*', 'ec2:ModifySecurityGroupRules', 'ec2:*SecurityGroupVpc',
+  'ec2:ModifyNetworkInterfaceAttribute',
+  'ec2:CreateNetworkAcl*', 'ec2:DeleteNetworkAcl*', 'ec2:ReplaceNetworkAcl*',
+  'ec2:CreateVpcEndpoint*', 'ec2:DeleteVpcEndpoint*', 'ec2:ModifyVpcEndpoint*', 'ec2:AcceptVpcEndpointConnections',
+  'ec2:RejectVpcEndpointConnections',
+  'ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs',
+  'ec2:CreateSubnet*', 'ec2:DeleteSubnet*', 'ec2:ModifySubnetAttribute', 'ec2:*SubnetCidrBlock',
+  'ec2:*VpcCidrBlock', 'ec2:ModifyVpcAttribute', 'ec2:AssociateDhcpOptions',
+  'ec2:*VpcBlockPublicAccessExclusion', 'ec2:ModifyVpcBlockPublicAccessOptions',
+  'ec2:*InternetGateway', 'ec2:*NatGateway', 'ec2:*NatGatewayAddress', 'ec2:*VpnGateway',
+  'ec2:*VpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:*TransitGatewayVpcAttachment',
+  'ec2:CreateClientVpn*', 'ec2:AssociateClientVpnTargetNetwork', 'ec2:AuthorizeClientVpnIngress',
+];
+
+/** Every AWS Network Firewall action that is not Read or List: the verbs of its mutating actions. */
+export const NETWORK_FIREWALL_CHANGE_ACTIONS = [
+  'network-firewall:Accept*', 'network-firewall:Associate*', 'network-firewall:Attach*', 'network-firewall:Create*',
+  'network-firewall:Delete*', 'network-firewall:Detach*', 'network-firewall:Disassociate*', 'network-firewall:Put*',
+  'network-firewall:Reject*', 'network-firewall:Start*', 'network-firewall:Update*', 'network-firewall:TagResource',
+  'network-firewall:UntagResource',
+];
+
+/**
+ * Every Route 53 Resolver action that is not Read or List: DNS Firewall rule groups, domain
+ * lists, rules, associations and its configuration (`UpdateFirewallConfig`), query logging,
+ * and resolver rules and endpoints (a forwarding rule or an outbound endpoint is a way out too).
+ */
+export const RESOLVER_CHANGE_ACTIONS = [
+  'route53resolver:Associate*', 'route53resolver:Create*', 'route53resolver:Delete*', 'route53resolver:Disassociate*',
+  'route53resolver:Import*', 'route53resolver:Put*', 'route53resolver:Update*', 'route53resolver:TagResource',
+  'route53resolver:UntagResource',
+];
+
+/** CloudWatch Logs calls that destroy or shorten the record: log groups, streams, retention, the key. */
+export const LOG_DELETION_ACTIONS = [
+  'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
+  'logs:AssociateKmsKey', 'logs:DisassociateKmsKey',
+];
 
 const NOTEBOOK_INSTANCE_ACTIONS = [
   'sagemaker:CreateNotebookInstance', 'sagemaker:UpdateNotebookInstance', 'sagemaker:StartNotebookInstance',
@@ -163,6 +218,26 @@ export function denySpaceRemoteAccess(): iam.PolicyStatement {
   });
 }
 
+/** Deny changes to the VPC's network perimeter (see `VPC_NETWORK_CHANGE_ACTIONS`). */
+export function denyVpcNetworkChanges(): iam.PolicyStatement {
+  return deny('DenyVpcNetworkChanges', VPC_NETWORK_CHANGE_ACTIONS);
+}
+
+/** Deny every change to AWS Network Firewall firewalls, policies, rule groups and their logging. */
+export function denyNetworkFirewallChanges(): iam.PolicyStatement {
+  return deny('DenyNetworkFirewallChanges', NETWORK_FIREWALL_CHANGE_ACTIONS);
+}
+
+/** Deny every change to Route 53 Resolver: DNS Firewall, query logging, resolver rules and endpoints. */
+export function denyResolverChanges(): iam.PolicyStatement {
+  return deny('DenyResolverChanges', RESOLVER_CHANGE_ACTIONS);
+}
+
+/** Deny deleting log groups and streams, changing their retention, and changing their key. */
+export function denyLogDeletion(): iam.PolicyStatement {
+  return deny('DenyLogDeletion', LOG_DELETION_ACTIONS);
+}
+
 /** Deny notebook instances altogether: Studio is the only notebook environment. */
 export function denyNotebookInstances(): iam.PolicyStatement {
   return deny('DenyNotebookInstances', NOTEBOOK_INSTANCE_ACTIONS);
@@ -239,3 +314,12 @@ export function adminGuardrails(jobRoleArns: string[]): iam.PolicyStatement[] {
   ];
 }
 
+/** Guardrails on the network perimeter: the VPC, the network firewall, Route 53 Resolver, and the logs that record them. */
+export function networkGuardrails(): iam.PolicyStatement[] {
+  return [
+    denyVpcNetworkChanges(),
+    denyNetworkFirewallChanges(),
+    denyResolverChanges(),
+    denyLogDeletion(),
+  ];
+}

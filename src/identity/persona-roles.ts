@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings } from './guardrails';
+import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
 import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
 import {
   deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
@@ -191,8 +191,9 @@ export class PersonaRoles extends Construct {
         'Denies SageMaker jobs, models and endpoint configurations outside the VPC or without the environment\'s keys, and remote debugging',
         [...jobGuardrails(jobSettings), ...endpointConfigGuardrails(jobSettings)].map((statement) => ({ statement }))),
       this.createPolicy('AdminGuardrailsPolicy', 'AdminGuardrailsPolicy',
-        'Denies notebook instances, domain and profile changes, passing roles but the job role, and remote access to spaces',
-        adminGuardrails([jobRole.roleArn]).map((statement) => ({ statement }))),
+        'Denies notebook instances, domain and profile changes, passing roles but the job role, remote access to spaces, ' +
+        'and changes to the network perimeter and its logs',
+        [...adminGuardrails([jobRole.roleArn]), ...networkGuardrails()].map((statement) => ({ statement }))),
     ];
     this.guardrailPolicies = this.guardrails;
 

@@ -28,6 +28,10 @@ const personas = new PersonaRoles(stack, 'Personas', {
   volumeEncryptionKey: kms.Key.fromKeyArn(stack, 'VolumeKey', VOLUME_KEY),
   outputEncryptionKey: kms.Key.fromKeyArn(stack, 'OutputKey', OUTPUT_KEY),
 });
+/** A persona of one's own that is granted every network, firewall, resolver and log action: the guardrails still hold it. */
+const networkAdmin = personas.addPersona('NetworkAdmin', {
+  statements: [new iam.PolicyStatement({ actions: ['ec2:*', 'network-firewall:*', 'route53resolver:*', 'logs:*'], resources: ['*'] })],
+});
 /**
  * A persona of one's own that may create and update any space. The built-in personas' own-space statements name the
  * space through Studio's policy variables (sagemaker:DomainId, sagemaker:UserProfileName), which the offline simulator
@@ -129,6 +133,11 @@ const updateTrainingJob = (context: Record<string, string>): Request => ({
 });
 const space = (action: string, context: Record<string, string>): Request =>
   ({ role: spaceAdmin, action, resource: sagemaker('space/d-1/alice-space'), context });
+const ec2Arn = (resource: string) => `arn:aws:ec2:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:${resource}`;
+const byJobRole = (action: string, resource: string): Request => ({ role: personas.jobRole, action, resource });
+const byNetworkAdmin = (action: string, resource: string): Request => ({ role: networkAdmin, action, resource });
+const FLOW_LOG_GROUP = `arn:aws:logs:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:log-group:/aws/vpc/flow-logs`;
+const JOB_LOG_STREAM = `arn:aws:logs:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:churn-1/algo-1`;
 
 /** [claim, the request that must be denied (and how), the request that must be allowed]. */
 const PAIRS: [string, Request, 'ExplicitlyDenied' | 'ImplicitlyDenied', Request][] = [
@@ -205,11 +214,37 @@ const PAIRS: [string, Request, 'ExplicitlyDenied' | 'ImplicitlyDenied', Request]
     space('sagemaker:CreateSpace', { 'sagemaker:RemoteAccess': 'DISABLED' })],
   ['Turning remote IDE access on for a space is denied; another update of the space is allowed',
     space('sagemaker:UpdateSpace', { 'sagemaker:RemoteAccess': 'ENABLED' }), 'ExplicitlyDenied', space('sagemaker:UpdateSpace', {})],
+  ['The job role cannot open a security group; it can still create its network interfaces',
+    byJobRole('ec2:AuthorizeSecurityGroupEgress', ec2Arn(`security-group/${SECURITY_GROUP}`)), 'ExplicitlyDenied',
+    byJobRole('ec2:CreateNetworkInterface', ec2Arn(`subnet/${SUBNETS[0]}`))],
+  ['The job role cannot change a network interface\'s security groups; it can describe security groups',
+    byJobRole('ec2:ModifyNetworkInterfaceAttribute', ec2Arn('network-interface/eni-1')), 'ExplicitlyDenied', byJobRole('ec2:DescribeSecurityGroups', '*')],
+  ['The job role cannot delete a log group; it can write its job logs',
+    byJobRole('logs:DeleteLogGroup', FLOW_LOG_GROUP), 'ExplicitlyDenied', byJobRole('logs:PutLogEvents', JOB_LOG_STREAM)],
+  ['A persona granted ec2:* still cannot add a route; it can describe route tables',
+    byNetworkAdmin('ec2:CreateRoute', ec2Arn('route-table/rtb-1')), 'ExplicitlyDenied', byNetworkAdmin('ec2:DescribeRouteTables', '*')],
+  ['A persona granted ec2:* still cannot change a VPC endpoint policy or delete flow logs; it can describe security groups',
+    byNetworkAdmin('ec2:ModifyVpcEndpoint', ec2Arn('vpc-endpoint/vpce-1')), 'ExplicitlyDenied', byNetworkAdmin('ec2:DescribeSecurityGroups', '*')],
+  ['A persona granted ec2:* still cannot delete flow logs; it can describe them',
+    byNetworkAdmin('ec2:DeleteFlowLogs', ec2Arn('vpc-flow-log/fl-1')), 'ExplicitlyDenied', byNetworkAdmin('ec2:DescribeFlowLogs', '*')],
+  ['A persona granted network-firewall:* still cannot change a firewall policy; it can describe the firewall',
+    byNetworkAdmin('network-firewall:UpdateFirewallPolicy', `arn:aws:network-firewall:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:firewall-policy/egress`),
+    'ExplicitlyDenied',
+    byNetworkAdmin('network-firewall:DescribeFirewall', `arn:aws:network-firewall:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:firewall/egress`)],
+  ['A persona granted route53resolver:* still cannot turn the DNS Firewall to fail open; it can list rule groups',
+    byNetworkAdmin('route53resolver:UpdateFirewallConfig', `arn:aws:route53resolver:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:firewall-config/rslvr-fc-1`),
+    'ExplicitlyDenied', byNetworkAdmin('route53resolver:ListFirewallRuleGroups', '*')],
+  ['A persona granted route53resolver:* still cannot stop query logging; it can list query log configurations',
+    byNetworkAdmin('route53resolver:DisassociateResolverQueryLogConfig',
+      `arn:aws:route53resolver:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:resolver-query-log-config/rqlc-1`),
+    'ExplicitlyDenied', byNetworkAdmin('route53resolver:ListResolverQueryLogConfigs', '*')],
+  ['A persona granted logs:* still cannot shorten a log group\'s retention; it can describe log groups',
+    byNetworkAdmin('logs:PutRetentionPolicy', FLOW_LOG_GROUP), 'ExplicitlyDenied', byNetworkAdmin('logs:DescribeLogGroups', '*')],
 ];
 
 describe('offline IAM evaluation of the synthesized policies', () => {
-  test('at least 25 claims', () => {
-    expect(PAIRS.length).toBeGreaterThanOrEqual(25);
+  test('at least 35 claims', () => {
+    expect(PAIRS.length).toBeGreaterThanOrEqual(35);
   });
 
   test.each(PAIRS)('%s', async (_, denied, how, allowed) => {

@@ -368,6 +368,33 @@ describe('guardrails in the template', () => {
     });
   });
 
+  test('changes to the network perimeter and its logs are denied, on any resource', () => {
+    const { template, personas } = build();
+    const document = template.toJSON().Resources[logicalId(policy(personas, 'AdminGuardrailsPolicy'))].Properties.PolicyDocument;
+    expect(document.Statement.map((s: any) => s.Sid)).toEqual([
+      'DenyNotebookInstances', 'DenyDomainAndProfileChanges', 'DenyPassingOtherRoles', 'DenyPassingJobRolesOutsideSageMaker',
+      'DenySpaceRemoteAccess', 'DenyVpcNetworkChanges', 'DenyNetworkFirewallChanges', 'DenyResolverChanges', 'DenyLogDeletion',
+    ]);
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyVpcNetworkChanges',
+      Effect: 'Deny',
+      Action: Match.arrayWith(['ec2:CreateRoute*', 'ec2:AuthorizeSecurityGroup*', 'ec2:ModifyVpcEndpoint*', 'ec2:DeleteFlowLogs', 'ec2:*InternetGateway']),
+      Resource: '*',
+      Condition: Match.absent(),
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyNetworkFirewallChanges', Effect: 'Deny', Action: Match.arrayWith(['network-firewall:Delete*', 'network-firewall:Update*']), Resource: '*',
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyResolverChanges', Effect: 'Deny', Action: Match.arrayWith(['route53resolver:Disassociate*', 'route53resolver:Update*']), Resource: '*',
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyLogDeletion', Effect: 'Deny', Action: Match.arrayWith(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy']), Resource: '*',
+    });
+    for (const statement of document.Statement) {
+      expect([statement.Action].flat().filter((action: string) => /:(\*$|Describe|List|Get)/.test(action))).toEqual([]);
+    }
+  });
 });
 
 describe('extending', () => {
