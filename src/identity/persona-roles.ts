@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { adminGuardrails, jobGuardrails } from './guardrails';
+import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
 import { networkPerimeterStatements, PersonaNetworkPerimeter } from './network-perimeter';
 import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
 import {
@@ -202,17 +202,20 @@ export class PersonaRoles extends Construct {
     const jobRole = this.createRole('JobRole', 'SageMaker jobs, pipelines and models');
     this.jobRole = jobRole;
 
+    const jobSettings: JobGuardrailSettings = {
+      ...network,
+      volumeKeyArn: props.volumeEncryptionKey?.keyArn,
+      outputKeyArn: props.outputEncryptionKey?.keyArn,
+      requireNetworkIsolation: props.requireNetworkIsolation ?? false,
+    };
     this.guardrails = [
-      this.createPolicy('JobGuardrailsPolicy', 'subnets', 'Denies SageMaker jobs and models outside the VPC or without the environment\'s keys',
-        jobGuardrails({
-          ...network,
-          volumeKeyArn: props.volumeEncryptionKey?.keyArn,
-          outputKeyArn: props.outputEncryptionKey?.keyArn,
-          requireNetworkIsolation: props.requireNetworkIsolation ?? false,
-        }).map((statement) => ({ statement }))),
+      this.createPolicy('JobGuardrailsPolicy', 'subnets',
+        'Denies SageMaker jobs, models and endpoint configurations outside the VPC or without the environment\'s keys, and remote debugging',
+        [...jobGuardrails(jobSettings), ...endpointConfigGuardrails(jobSettings)].map((statement) => ({ statement }))),
       this.createPolicy('AdminGuardrailsPolicy', 'AdminGuardrailsPolicy',
-        'Denies notebook instances, domain and profile changes, and passing roles but the job role',
-        adminGuardrails([jobRole.roleArn]).map((statement) => ({ statement }))),
+        'Denies notebook instances, domain and profile changes, passing roles but the job role, remote access to spaces, ' +
+        'and changes to the network perimeter and its logs',
+        [...adminGuardrails([jobRole.roleArn]), ...networkGuardrails()].map((statement) => ({ statement }))),
     ];
     this.guardrailPolicies = this.guardrails;
     const perimeter = this.createNetworkPerimeterPolicy(props);

@@ -34,12 +34,24 @@ const ANY_TEAM_RESOURCE = 'The resource is any SageMaker resource of this accoun
 const ANY_NEW_TEAM_RESOURCE = 'The new resource is named at run time, so the resource is any SageMaker resource of this account and region; ' +
   "the condition requires the request to tag it with the caller's team (ABAC).";
 
-/** List, search and describe: the default persona's whole scope, and every other role's base. */
+/**
+ * List and describe: the default persona's whole scope, and every other role's base.
+ *
+ * `sagemaker:Search` is not granted. It returns whole records of every team's resources
+ * (a training job's hyperparameters and environment variables among them), has no resource
+ * type, and its only condition key, `sagemaker:SearchVisibilityCondition/${FilterKey}`,
+ * checks a filter the caller sends, which still returns every resource that lacks the tag
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VisibilityConditions.html).
+ * Users lose what is built on Search: Studio's search, and experiment and model registry
+ * search where they use it (the SDK's ExperimentAnalytics does). Listing (names, status,
+ * times) and describing the team's own resources still work
+ * (docs/decisions/012-endpoint-config-and-network-guardrails.md).
+ */
 export function readOnlyStatements(ctx: PermissionContext): ScopedStatement[] {
   const { stack } = ctx;
   return [
-    allow('ListAndSearch', ['sagemaker:List*', 'sagemaker:Search'], ['*'], {
-      wildcardReason: 'SageMaker List and Search actions support no resource-level permissions, so the resource must be *. ' +
+    allow('List', ['sagemaker:List*'], ['*'], {
+      wildcardReason: 'SageMaker List actions support no resource-level permissions, so the resource must be *. ' +
         'List* names the family of read-only list actions; naming each would not narrow access. They return metadata, never data.',
     }),
     allow('DescribeStudio',

@@ -120,8 +120,8 @@ describe('permission sets', () => {
   const { template, personas, env } = buildWithEnvironment();
   const keyArn = { 'Fn::GetAtt': [logicalId(env.key), 'Arn'] };
 
-  test('read-only: list and search anything, describe the Studio domain, describe only the team\'s resources', () => {
-    expectStatement(template, personas, 'ReadOnlyPolicy', { Sid: 'ListAndSearch', Action: ['sagemaker:List*', 'sagemaker:Search'], Resource: '*' });
+  test('read-only: list anything, describe the Studio domain, describe only the team\'s resources', () => {
+    expectStatement(template, personas, 'ReadOnlyPolicy', { Sid: 'List', Action: 'sagemaker:List*', Resource: '*' });
     expectStatement(template, personas, 'ReadOnlyPolicy', {
       Sid: 'DescribeStudio',
       Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:DescribeSpace', 'sagemaker:DescribeApp'],
@@ -132,6 +132,18 @@ describe('permission sets', () => {
       Resource: SAGEMAKER_ANY,
       Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
     });
+  });
+
+  test('no role may search: sagemaker:Search returns other teams\' records and cannot be scoped to the team', () => {
+    const allowed = Object.values<any>(template.toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((st: any) => st.Effect === 'Allow')
+      .flatMap((st: any) => [st.Action].flat());
+    const matchesSearch = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.:-]/g, '\\$&')).join('.*')}$`, 'i')
+      .test('sagemaker:Search');
+    expect(allowed.filter(matchesSearch)).toEqual([]);
+    expect(allowed).toContain('sagemaker:List*');
   });
 
   test('Studio apps: spaces and apps of the caller\'s own user profile in the caller\'s own domain', () => {
@@ -275,12 +287,52 @@ describe('guardrails in the template', () => {
     }
   });
 
+  test('endpoint configurations: a volume key, the environment\'s; its subnets and security groups when they name a VPC', () => {
+    const { template, personas, env } = buildWithEnvironment();
+    const keyArn = { 'Fn::GetAtt': [logicalId(env.key), 'Arn'] };
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithoutVolumeKey',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Resource: '*',
+      Condition: { Null: { 'sagemaker:VolumeKmsKeyArn': 'true' } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithOtherVolumeKey',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': keyArn } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsOutsideEnvironmentSubnets',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSubnets': env.vpc.isolatedSubnets.map((subnet) => ({ Ref: logicalId(subnet) })) } },
+    });
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyEndpointConfigsWithOtherSecurityGroups',
+      Action: 'sagemaker:CreateEndpointConfig',
+      Condition: { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSecurityGroupIds': [{ 'Fn::GetAtt': [logicalId(env.securityGroup), 'GroupId'] }] } },
+    });
+  });
+
+  test('remote debugging of training jobs is denied', () => {
+    const { template, personas } = build();
+    expectStatement(template, personas, 'JobGuardrailsPolicy', {
+      Sid: 'DenyRemoteDebugging',
+      Effect: 'Deny',
+      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      Resource: '*',
+      Condition: { Bool: { 'sagemaker:EnableRemoteDebug': 'true' } },
+    });
+  });
+
   test('by default: only the presence of a VPC, security groups and keys, and encryption in transit', () => {
     const { template, personas } = build();
     const document = template.toJSON().Resources[logicalId(policy(personas, 'JobGuardrailsPolicy'))].Properties.PolicyDocument;
     expect(document.Statement.map((s: any) => [s.Sid, s.Effect])).toEqual([
       ['DenyJobsWithoutVpcSubnets', 'Deny'], ['DenyJobsWithoutSecurityGroups', 'Deny'], ['DenyJobsWithoutVolumeKey', 'Deny'],
-      ['DenyJobsWithoutOutputKey', 'Deny'], ['DenyUnencryptedInterContainerTraffic', 'Deny'],
+      ['DenyJobsWithoutOutputKey', 'Deny'], ['DenyUnencryptedInterContainerTraffic', 'Deny'], ['DenyRemoteDebugging', 'Deny'],
+      ['DenyEndpointConfigsWithoutVolumeKey', 'Deny'],
     ]);
   });
 
@@ -304,6 +356,44 @@ describe('guardrails in the template', () => {
     expectStatement(template, personas, 'AdminGuardrailsPolicy', {
       Sid: 'DenyDomainAndProfileChanges', Effect: 'Deny', Action: Match.arrayWith(['sagemaker:DeleteDomain', 'sagemaker:UpdateUserProfile']),
     });
+  });
+
+  test('remote IDE access to spaces is denied', () => {
+    const { template, personas } = build();
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenySpaceRemoteAccess',
+      Effect: 'Deny',
+      Action: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace'],
+      Condition: { Null: { 'sagemaker:RemoteAccess': 'false' }, StringNotEquals: { 'sagemaker:RemoteAccess': 'DISABLED' } },
+    });
+  });
+
+  test('changes to the network perimeter and its logs are denied, on any resource', () => {
+    const { template, personas } = build();
+    const document = template.toJSON().Resources[logicalId(policy(personas, 'AdminGuardrailsPolicy'))].Properties.PolicyDocument;
+    expect(document.Statement.map((s: any) => s.Sid)).toEqual([
+      'DenyNotebookInstances', 'DenyDomainAndProfileChanges', 'DenyPassingOtherRoles', 'DenyPassingJobRolesOutsideSageMaker',
+      'DenySpaceRemoteAccess', 'DenyVpcNetworkChanges', 'DenyNetworkFirewallChanges', 'DenyResolverChanges', 'DenyLogDeletion',
+    ]);
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyVpcNetworkChanges',
+      Effect: 'Deny',
+      Action: Match.arrayWith(['ec2:CreateRoute*', 'ec2:AuthorizeSecurityGroup*', 'ec2:ModifyVpcEndpoint*', 'ec2:DeleteFlowLogs', 'ec2:*InternetGateway']),
+      Resource: '*',
+      Condition: Match.absent(),
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyNetworkFirewallChanges', Effect: 'Deny', Action: Match.arrayWith(['network-firewall:Delete*', 'network-firewall:Update*']), Resource: '*',
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyResolverChanges', Effect: 'Deny', Action: Match.arrayWith(['route53resolver:Disassociate*', 'route53resolver:Update*']), Resource: '*',
+    });
+    expectStatement(template, personas, 'AdminGuardrailsPolicy', {
+      Sid: 'DenyLogDeletion', Effect: 'Deny', Action: Match.arrayWith(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy']), Resource: '*',
+    });
+    for (const statement of document.Statement) {
+      expect([statement.Action].flat().filter((action: string) => /:(\*$|Describe|List|Get)/.test(action))).toEqual([]);
+    }
   });
 });
 
