@@ -23,8 +23,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.258.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.16',
+  // Node.js 20 or later for the quick start (package.json engines).
+  minNodeVersion: '20.0.0',
   devDeps: [
     'cdk-nag@3.0.2',
+    // The CDK CLI, so that `npx cdk synth` / `npx cdk ls` work in the repository (cdk.json).
+    'aws-cdk@2.1148.1',
     'typescript@~6.0.0',
     '@types/node@^20',
     // AGPL-3.0: test-only, never shipped (devDependency); evaluates IAM policies offline.
@@ -70,7 +74,26 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: ['cdk.out/', '.venv/', 'examples/java/target/'],
+  gitignore: ['cdk.out/', 'cdk.out.py/', 'cdk.out.java/', '.venv/', 'examples/java/target/', '.jsii.tabl.json'],
+});
+
+// Every example (README, @example docstrings) must compile under jsii-rosetta in strict mode
+// with the fixtures in rosetta/, so that jsii-pacmak writes real Python and Java into the
+// wheel's README and docstrings and the Javadoc. cdk-nag appears in the README's recipe.
+project.package.addField('jsiiRosetta', { strict: true, exampleDependencies: { 'cdk-nag': '3.0.2' } });
+project.postCompileTask.exec('jsii-rosetta extract');
+
+// The full build needs Python 3 with venv and a JDK with Maven: say which one is missing
+// before anything runs. The quick start (`npx projen synth:example`) needs Node.js only.
+const prerequisites = project.addTask('prerequisites', {
+  description: 'Fail early, naming the tool, when the full build lacks Python 3 (with venv), a JDK or Maven',
+  exec: 'bash projenrc/check-prerequisites.sh',
+});
+project.preCompileTask.prependSpawn(prerequisites);
+
+// The CDK CLI runs the example app.
+new JsonFile(project, 'cdk.json', {
+  obj: { app: 'npx ts-node --project examples/tsconfig.json examples/app.ts', output: 'cdk.out' },
 });
 
 // unrs-resolver (via eslint-import-resolver-typescript) 1.13 lists optional native bindings
@@ -78,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Tool environments and synthesized output never go into the npm package.
-for (const ignored of ['/.venv/', '/cdk.out/', '/examples/', '/benchmarks/', '/docs/', '/requirements-dev.txt', '/.cfnlintrc.yaml', '/.checkov.yaml', '/.ci/']) {
+for (const ignored of ['/.venv/', '/cdk.out/', '/examples/', '/benchmarks/', '/docs/', '/requirements-dev.txt', '/.cfnlintrc.yaml', '/.checkov.yaml', '/.ci/', '/rosetta/', '/cdk.json', '/projenrc/']) {
   project.addPackageIgnore(ignored);
 }
 
@@ -129,5 +152,13 @@ const consumers = project.addTask('consumers', {
   exec: 'ts-node --project examples/tsconfig.json examples/compare-templates.ts',
 });
 project.packageTask.spawn(consumers);
+
+// The packaged artifacts, not the sources: the wheel's README and docstrings hold Python, the
+// sources jar's Javadoc holds Java (no TypeScript left untranslated).
+const packagedDocs = project.addTask('docs:packaged', {
+  description: 'Fail if the wheel README, the Python docstrings or the Javadoc hold TypeScript examples',
+  exec: 'ts-node --project examples/tsconfig.json examples/check-packaged-docs.ts',
+});
+project.packageTask.spawn(packagedDocs);
 
 project.synth();

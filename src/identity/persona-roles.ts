@@ -134,6 +134,8 @@ export interface PersonaOptions {
  * holds its permissions in customer-managed policies, among them the guardrail policies.
  *
  * @example
+ * declare const network: SecureStudioVpc;
+ * declare const key: kms.IKey;
  * const personas = new PersonaRoles(this, 'Personas', {
  *   team: 'fraud-detection',
  *   vpc: network.vpc,

@@ -36,6 +36,7 @@ export interface S3EndpointPolicyOptions {
  * Statements added with the endpoint's own `addToPolicy` still apply beside it.
  *
  * @example
+ * declare const vpc: ec2.Vpc;
  * const policy = S3EndpointPolicy.of(vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }));
  * policy.allowBucket(s3.Bucket.fromBucketName(this, 'SageMakerDefault', 'sagemaker-eu-west-1-123456789012'));
  */

@@ -135,6 +135,7 @@ export interface VpceRestrictedBucketProps {
  * that the endpoint reaches the registered buckets only.
  *
  * @example
+ * declare const studioExecutionRole: iam.IRole;
  * const network = new SecureStudioVpc(this, 'Network');
  * const data = new VpceRestrictedBucket(this, 'Data', { network });
  * data.grantReadWrite(studioExecutionRole);

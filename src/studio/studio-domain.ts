@@ -214,6 +214,9 @@ export interface StudioDomainProps {
  * with persona roles and team tags, and a sign-in policy limited to a network.
  *
  * @example
+ * declare const network: SecureStudioVpc;
+ * declare const personas: PersonaRoles;
+ * declare const apiEndpoint: ec2.IInterfaceVpcEndpoint;
  * const domain = new StudioDomain(this, 'Domain', { network, defaultExecutionRole: personas.defaultRole });
  * const alice = domain.addUserProfile('alice', { executionRole: personas.dataScientistRole, team: 'fraud', ownSecurityGroup: true });
  * domain.createSignInPolicy('AliceSignIn', { profiles: [alice], sourceVpcEndpoints: [apiEndpoint] });
