@@ -1,4 +1,6 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient, DescribeStackEventsCommand, DescribeStackResourceCommand, DescribeStacksCommand, GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, EC2Client,
   RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand, SecurityGroup,
@@ -10,7 +12,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import {
-  deleteApps, deleteNfsSecurityGroups, deleteSpaces, isComplete, nfsSecurityGroupNames, onEvent, TeardownClients, TeardownEvent, withRetry,
+  deleteApps, deleteHomeFileSystem, deleteNfsSecurityGroups, deleteSpaces, isComplete, nfsSecurityGroupNames, onEvent, TeardownClients, TeardownEvent,
+  withRetry,
 } from '../../src/studio/teardown/handler';
 
 const DOMAIN = 'd-mine0000000a';
@@ -18,6 +21,8 @@ const OTHER = 'd-other000000b';
 const VPC = 'vpc-0123';
 const FS = 'fs-0mine';
 const STACK = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/guid';
+const LOGICAL_ID = 'DomainTeardown1A2B3C4D';
+const TYPE = 'Custom::StudioDomainTeardown';
 const noSleep = { sleep: async () => undefined };
 
 const error = (name: string) => Object.assign(new Error(name), { name });
@@ -40,6 +45,21 @@ beforeEach(() => {
     efs: new EFSClient({ region: 'eu-west-1' }),
     cloudformation: new CloudFormationClient({ region: 'eu-west-1' }),
   };
+  // The stack is being deleted, and CloudFormation began deleting the teardown a minute ago.
+  cloudformation.on(DescribeStacksCommand, { StackName: STACK })
+    .resolves({ Stacks: [{ StackName: 'Test', StackStatus: 'DELETE_IN_PROGRESS', CreationTime: new Date() }] });
+  cloudformation.on(DescribeStackEventsCommand, { StackName: STACK }).resolves({
+    StackEvents: [{
+      StackId: STACK,
+      StackName: 'Test',
+      EventId: 'e1',
+      LogicalResourceId: LOGICAL_ID,
+      PhysicalResourceId: `teardown-${DOMAIN}`,
+      ResourceType: TYPE,
+      ResourceStatus: 'DELETE_IN_PROGRESS',
+      Timestamp: new Date(Date.now() - 60_000),
+    }],
+  });
 });
 
 afterEach(() => {
@@ -50,6 +70,8 @@ afterEach(() => {
 const deleteEvent = (tearDown: boolean): TeardownEvent => ({
   RequestType: 'Delete',
   StackId: STACK,
+  LogicalResourceId: LOGICAL_ID,
+  ResourceType: TYPE,
   PhysicalResourceId: `teardown-${DOMAIN}`,
   ResourceProperties: { DomainId: DOMAIN, VpcId: VPC, HomeEfsFileSystemId: FS },
   Data: { TearDown: String(tearDown) },
@@ -236,8 +258,8 @@ describe('idempotency', () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-in', GroupName: nfsSecurityGroupNames(DOMAIN)[0], VpcId: VPC, IpPermissions: [{ IpProtocol: '-1' }] }] });
     ec2.on(RevokeSecurityGroupIngressCommand).rejects(error('InvalidPermission.NotFound'));
     ec2.on(DeleteSecurityGroupCommand).rejects(error('InvalidGroup.NotFound'));
-    await expect(deleteSpaces(clients.sagemaker, DOMAIN, noSleep)).resolves.toBe(false);
-    await expect(deleteNfsSecurityGroups(clients.ec2, DOMAIN, VPC, noSleep)).resolves.toBe(true);
+    await expect(deleteSpaces(clients.sagemaker, DOMAIN, noSleep)).resolves.toMatchObject({ done: false });
+    await expect(deleteNfsSecurityGroups(clients.ec2, DOMAIN, VPC, noSleep)).resolves.toEqual({ done: true });
   });
 
   test('an error other than not-found or throttling fails the teardown', async () => {
@@ -317,11 +339,44 @@ describe('in progress and complete answers', () => {
   });
 });
 
+describe('stuck file systems and the pass budget', () => {
+  test('a mount target in the error state is stuck, a creating one is waited for', async () => {
+    efs.on(DescribeFileSystemsCommand).resolves({ FileSystems: [{ FileSystemId: FS, LifeCycleState: 'available' } as any] });
+    efs.on(DescribeMountTargetsCommand).resolves({
+      MountTargets: [
+        { MountTargetId: 'fsmt-1', FileSystemId: FS, SubnetId: 'a', LifeCycleState: 'error' },
+        { MountTargetId: 'fsmt-2', FileSystemId: FS, SubnetId: 'b', LifeCycleState: 'creating' },
+      ],
+    });
+    await expect(deleteHomeFileSystem(clients.efs, DOMAIN, FS, noSleep)).resolves.toEqual({
+      done: false, stuck: true, waitingFor: `mount target(s) fsmt-1 of file system ${FS} in the error state`,
+    });
+    expect(efs.commandCalls(DeleteMountTargetCommand)).toHaveLength(0);
+  });
+
+  test('a file system in the error state is stuck', async () => {
+    efs.on(DescribeFileSystemsCommand).resolves({ FileSystems: [{ FileSystemId: FS, LifeCycleState: 'error' } as any] });
+    await expect(deleteHomeFileSystem(clients.efs, DOMAIN, FS, noSleep)).resolves.toEqual({ done: false, stuck: true, waitingFor: `file system ${FS} is in the error state` });
+  });
+
+  test('once the pass has used its time, a step lists but deletes nothing more', async () => {
+    sagemaker.on(ListSpacesCommand).resolves({ Spaces: [{ DomainId: DOMAIN, SpaceName: 'a', Status: 'InService' }, { DomainId: DOMAIN, SpaceName: 'b', Status: 'InService' }] });
+    sagemaker.on(DeleteSpaceCommand).resolves({});
+    let now = 0;
+    sagemaker.on(DeleteSpaceCommand).callsFake(() => { now = 200_000; return {}; });
+    await expect(deleteSpaces(clients.sagemaker, DOMAIN, { ...noSleep, now: () => now, passEndsAt: 120_000 })).resolves.toEqual({
+      done: false, waitingFor: '2 space(s): space \'a\': deletion requested; space \'b\' is InService',
+    });
+    expect(sagemaker.commandCalls(DeleteSpaceCommand)).toHaveLength(1);
+  });
+});
+
 describe('retry on throttling', () => {
   test('retries a throttled call with growing delays, then succeeds', async () => {
     sagemaker.on(ListAppsCommand).rejectsOnce(error('ThrottlingException')).rejectsOnce(error('ThrottlingException')).resolves({ Apps: [] });
     const delays: number[] = [];
-    await expect(deleteApps(clients.sagemaker, DOMAIN, { baseDelayMs: 100, sleep: async (ms) => { delays.push(ms); } })).resolves.toBe(true);
+    const sleep = async (ms: number) => { delays.push(ms); };
+    await expect(deleteApps(clients.sagemaker, DOMAIN, { baseDelayMs: 100, sleep })).resolves.toEqual({ done: true });
     expect(sagemaker.commandCalls(ListAppsCommand)).toHaveLength(3);
     expect(delays).toHaveLength(2);
     expect(delays[0]).toBeGreaterThanOrEqual(50);
@@ -365,10 +420,39 @@ describe('on-event: only a stack deletion tears the domain down', () => {
       .toEqual({ PhysicalResourceId: 'p', Data: { TearDown: 'true' } });
   });
 
-  test.each(['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS'])('Delete while the stack is in %s (resource removed or replaced) keeps the domain', async (StackStatus) => {
+  test.each(['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_COMPLETE', 'CREATE_IN_PROGRESS'])('Delete while the stack is in %s keeps the domain, without reading the template', async (StackStatus) => {
     cloudformation.on(DescribeStacksCommand, { StackName: STACK }).resolves({ Stacks: [{ StackName: 'Test', StackStatus: StackStatus as any, CreationTime: new Date() }] });
     expect(await onEvent({ RequestType: 'Delete', StackId: STACK, PhysicalResourceId: 'p', ResourceProperties: properties }, clients, noSleep))
       .toEqual({ PhysicalResourceId: 'p', Data: { TearDown: 'false' } });
+    expect(cloudformation.commandCalls(GetTemplateCommand)).toHaveLength(0);
+  });
+
+  test.each([
+    ['this domain\'s ARN', `arn:aws:sagemaker:eu-west-1:111111111111:domain/${DOMAIN}`, 'false'],
+    ['this domain\'s id', DOMAIN, 'false'],
+    ['another domain\'s ARN (this one was replaced)', `arn:aws:sagemaker:eu-west-1:111111111111:domain/${OTHER}`, 'true'],
+  ])('in a cleanup phase, a domain of the current template whose physical id is %s: TearDown %s', async (_, physicalId, tearDown) => {
+    cloudformation.on(DescribeStacksCommand, { StackName: STACK })
+      .resolves({ Stacks: [{ StackName: 'Test', StackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', CreationTime: new Date() }] });
+    cloudformation.on(GetTemplateCommand, { StackName: STACK, TemplateStage: 'Processed' }).resolves({
+      TemplateBody: JSON.stringify({ Resources: { Unused: { Type: 'AWS::SageMaker::Domain' }, Domain66AC69E0: { Type: 'AWS::SageMaker::Domain' }, Vpc: { Type: 'AWS::EC2::VPC' } } }),
+    });
+    // A domain under a condition that is false has no resource: CloudFormation answers ValidationError.
+    cloudformation.on(DescribeStackResourceCommand, { StackName: STACK, LogicalResourceId: 'Unused' })
+      .rejects(error('ValidationError'));
+    cloudformation.on(DescribeStackResourceCommand, { StackName: STACK, LogicalResourceId: 'Domain66AC69E0' })
+      .resolves({ StackResourceDetail: { LogicalResourceId: 'Domain66AC69E0', PhysicalResourceId: physicalId, ResourceType: 'AWS::SageMaker::Domain', ResourceStatus: 'UPDATE_COMPLETE', LastUpdatedTimestamp: new Date() } });
+    expect(await onEvent({ RequestType: 'Delete', StackId: STACK, PhysicalResourceId: 'p', ResourceProperties: properties }, clients, noSleep))
+      .toEqual({ PhysicalResourceId: 'p', Data: { TearDown: tearDown } });
+    expect(cloudformation.commandCalls(DescribeStackResourceCommand, { LogicalResourceId: 'Vpc' })).toHaveLength(0);
+  });
+
+  test('a template that is not JSON: the Delete fails rather than guess', async () => {
+    cloudformation.on(DescribeStacksCommand, { StackName: STACK })
+      .resolves({ Stacks: [{ StackName: 'Test', StackStatus: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', CreationTime: new Date() }] });
+    cloudformation.on(GetTemplateCommand).resolves({ TemplateBody: 'Resources:\n  Domain:\n    Type: AWS::SageMaker::Domain\n' });
+    await expect(onEvent({ RequestType: 'Delete', StackId: STACK, PhysicalResourceId: 'p', ResourceProperties: properties }, clients, noSleep))
+      .rejects.toThrow(`The template of stack ${STACK} is not JSON, so the teardown cannot tell whether domain ${DOMAIN} stays in the stack; nothing was deleted`);
   });
 
   test('is-complete answers complete at once, without a call, when not tearing down or not deleting', async () => {

@@ -5,6 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SecureStudioVpc } from '../../src/network/secure-studio-vpc';
 import { SecureStudio, StudioPersona } from '../../src/secure-studio';
 import { StudioDomain, StudioDomainProps } from '../../src/studio/studio-domain';
+import {
+  FRAMEWORK_TIMEOUT_SECONDS, PASS_FUNCTION_TIMEOUT_SECONDS, PASS_INTERVAL_SECONDS, SERVICE_TIMEOUT_SECONDS, STUCK_GRACE_SECONDS, WAIT_LIMIT_SECONDS,
+} from '../../src/studio/teardown/timing';
 import { nagErrors } from '../helpers/nag';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 
@@ -161,33 +164,64 @@ describe('handlers', () => {
     }
   });
 
-  test('the waiter polls every 30 seconds for up to an hour', () => {
+  test('the waiter polls every 30 seconds, 100 times (50 minutes)', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionString: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"IntervalSeconds":30,"MaxAttempts":120,"BackoffRate":1')])] },
+      DefinitionString: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"IntervalSeconds":30,"MaxAttempts":100,"BackoffRate":1')])] },
     });
   });
 
-  test('the on-event handler may read this stack\'s status only', () => {
+  test('CloudFormation\'s service timeout is set explicitly, to its maximum of 3,600 seconds', () => {
+    template.hasResourceProperties(TEARDOWN, { ServiceTimeout: '3600' });
+  });
+
+  test('the handler fails with its reason before the framework times out, and both before CloudFormation does', () => {
+    // The handler throws on the first pass after WAIT_LIMIT: by then at most WAIT_LIMIT / interval + 1
+    // attempts have run, fewer than the framework's; that pass ends within one function timeout.
+    expect(WAIT_LIMIT_SECONDS / PASS_INTERVAL_SECONDS + 1).toBeLessThan(FRAMEWORK_TIMEOUT_SECONDS / PASS_INTERVAL_SECONDS);
+    expect(WAIT_LIMIT_SECONDS + PASS_INTERVAL_SECONDS + PASS_FUNCTION_TIMEOUT_SECONDS).toBeLessThan(SERVICE_TIMEOUT_SECONDS);
+    expect(FRAMEWORK_TIMEOUT_SECONDS + PASS_FUNCTION_TIMEOUT_SECONDS).toBeLessThanOrEqual(SERVICE_TIMEOUT_SECONDS);
+    expect(STUCK_GRACE_SECONDS).toBeLessThan(WAIT_LIMIT_SECONDS);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DomainTeardownIsCompleteServiceRole'), 'Arn'] },
+      Timeout: PASS_FUNCTION_TIMEOUT_SECONDS,
+    });
+  });
+
+  test('the on-event handler may read this stack\'s status, template and resources only', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^DomainTeardownOnEventServiceRole') }],
-      PolicyDocument: { Statement: [{ Sid: 'ReadThisStackStatus', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }] },
+      PolicyDocument: {
+        Statement: [{
+          Sid: 'ReadThisStackStatusAndTemplate',
+          Effect: 'Allow',
+          Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResource'],
+          Resource: { Ref: 'AWS::StackId' },
+        }],
+      },
     });
   });
 
-  test('the is-complete handler may delete only this domain, its apps, spaces and profiles, its file system, and security groups of its VPC', () => {
+  test('the is-complete handler may delete Studio domains of this account and region (a replaced one too), SageMaker\'s file systems and NFS groups', () => {
+    const managed = { StringLike: { 'aws:ResourceTag/ManagedByAmazonSageMakerResource': arn(':sagemaker:', ...region, ':domain/*') } };
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^DomainTeardownIsCompleteServiceRole') }],
       PolicyDocument: {
         Statement: [
           {
-            Sid: 'DeleteThisDomainAndItsAppsSpacesProfiles',
+            Sid: 'ReadThisStackStatusTemplateAndEvents',
+            Effect: 'Allow',
+            Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackEvents'],
+            Resource: { Ref: 'AWS::StackId' },
+          },
+          {
+            Sid: 'DeleteStudioDomainsAndTheirAppsSpacesProfiles',
             Effect: 'Allow',
             Action: ['sagemaker:DescribeDomain', 'sagemaker:DeleteDomain', 'sagemaker:DeleteApp', 'sagemaker:DeleteSpace', 'sagemaker:DeleteUserProfile'],
             Resource: [
-              arn(':sagemaker:', ...region, ':domain/', domainId),
-              arn(':sagemaker:', ...region, ':app/', domainId, '/*'),
-              arn(':sagemaker:', ...region, ':space/', domainId, '/*'),
-              arn(':sagemaker:', ...region, ':user-profile/', domainId, '/*'),
+              arn(':sagemaker:', ...region, ':domain/*'),
+              arn(':sagemaker:', ...region, ':app/*'),
+              arn(':sagemaker:', ...region, ':space/*'),
+              arn(':sagemaker:', ...region, ':user-profile/*'),
             ],
           },
           {
@@ -204,10 +238,30 @@ describe('handlers', () => {
             Condition: { ArnEquals: { 'ec2:Vpc': vpcArn } },
           },
           {
+            Sid: 'DeleteSageMakerNfsSecurityGroups',
+            Effect: 'Allow',
+            Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteSecurityGroup'],
+            Resource: arn(':ec2:', ...region, ':security-group/*'),
+            Condition: managed,
+          },
+          {
             Sid: 'DeleteTheHomeFileSystem',
             Effect: 'Allow',
             Action: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets', 'elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem'],
             Resource: arn(':elasticfilesystem:', ...region, ':file-system/', { 'Fn::GetAtt': ['Domain66AC69E0', 'HomeEfsFileSystemId'] }),
+          },
+          {
+            Sid: 'DescribeFileSystems',
+            Effect: 'Allow',
+            Action: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets'],
+            Resource: arn(':elasticfilesystem:', ...region, ':file-system/*'),
+          },
+          {
+            Sid: 'DeleteSageMakerHomeFileSystems',
+            Effect: 'Allow',
+            Action: ['elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteFileSystem'],
+            Resource: arn(':elasticfilesystem:', ...region, ':file-system/*'),
+            Condition: managed,
           },
           {
             Sid: 'DeleteMountTargetInterfacesInTheDomainVpc',
