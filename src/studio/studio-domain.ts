@@ -196,9 +196,10 @@ export interface StudioDomainProps {
 
   /**
    * What happens to the domain's data when the stack is deleted. With `RemovalPolicy.DESTROY`,
-   * a custom resource deletes, on stack deletion only, the domain's apps, spaces and user
-   * profiles, the domain with its home EFS file system, and the two NFS security groups
-   * SageMaker created for it, before CloudFormation deletes the network; the key the
+   * a custom resource deletes, when the stack is deleted or an update leaves the domain
+   * behind (replaced, removed, rolled back), the domain's apps, spaces and user profiles, the
+   * domain with its home EFS file system, and the two NFS security groups SageMaker created
+   * for it, before CloudFormation deletes the network; the key the
    * construct creates is scheduled for deletion. Any other policy keeps the home EFS file
    * system (CloudFormation cannot delete it) and applies to the key.
    *
