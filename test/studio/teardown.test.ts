@@ -147,7 +147,6 @@ describe('a domain in a VPC of the user', () => {
 describe('handlers', () => {
   const template = Template.fromStack(build({ removalPolicy: RemovalPolicy.DESTROY }).stack);
   const arn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
-  const domainId = { 'Fn::GetAtt': ['Domain66AC69E0', 'DomainId'] };
   const region = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
   const vpcArn = arn(':ec2:', ...region, ':vpc/', { Ref: Match.stringLikeRegexp('^NetworkVpc[0-9A-F]{8}$') });
 
