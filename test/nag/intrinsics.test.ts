@@ -12,13 +12,17 @@ import { DOMAIN_VPC_DNS_FIREWALL } from '../../src/nag/rules/domain-vpc-dns-fire
 import { DOMAIN_VPC_FLOW_LOGS } from '../../src/nag/rules/domain-vpc-flow-logs';
 import { DOMAIN_VPC_ONLY } from '../../src/nag/rules/domain-vpc-only';
 import { EXECUTION_ROLE_NO_FULL_ACCESS } from '../../src/nag/rules/execution-role-no-full-access';
+import { FIREWALL_NO_SHARED_STORAGE_DOMAINS } from '../../src/nag/rules/firewall-no-shared-storage-domains';
 import { FIREWALL_POLICY_STRICT_DROP } from '../../src/nag/rules/firewall-policy-strict-drop';
 import { FIREWALL_ROUTE_BY_AZ } from '../../src/nag/rules/firewall-route-by-az';
 import { FIREWALL_TLS_SNI_CHECKED } from '../../src/nag/rules/firewall-tls-sni-checked';
 import { IDLE_SHUTDOWN_ENABLED } from '../../src/nag/rules/idle-shutdown-enabled';
 import { INTERFACE_ENDPOINT_POLICY } from '../../src/nag/rules/interface-endpoint-policy';
 import { NOTEBOOK_SHARING_ENCRYPTED } from '../../src/nag/rules/notebook-sharing-encrypted';
+import { S3_ENDPOINT_NO_WILDCARD_WRITES } from '../../src/nag/rules/s3-endpoint-no-wildcard-writes';
 import { S3_GATEWAY_ENDPOINT_POLICY } from '../../src/nag/rules/s3-gateway-endpoint-policy';
+import { STUDIO_BUCKET_ENDPOINT_RESTRICTED } from '../../src/nag/rules/studio-bucket-endpoint-restricted';
+import { STUDIO_VPC_FLOW_LOG_ALL_TRAFFIC } from '../../src/nag/rules/studio-vpc-flow-log-all-traffic';
 
 const NO_VALUE = { Ref: 'AWS::NoValue' };
 const IDLE = { AppLifecycleManagement: { IdleSettings: { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60 } } };
@@ -157,6 +161,46 @@ const INPUTS: RuleInput[] = [
     build: (fixture) => {
       const group = new nfw.CfnRuleGroup(fixture.stack, 'Rules', { ruleGroupName: 'egress', type: 'STATEFUL', capacity: 100, ruleGroup: { rulesSource: {} } });
       return { holder: group, checked: group };
+    },
+  },
+  {
+    rule: S3_ENDPOINT_NO_WILDCARD_WRITES,
+    path: 'PolicyDocument',
+    json: true,
+    good: policy({ Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::data/*' }),
+    bad: policy({ Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::*sagemaker*/*' }),
+    build: (fixture) => {
+      const endpoint = new ec2.CfnVPCEndpoint(fixture.stack, 'Endpoint', { vpcId: fixture.vpc.ref, serviceName: 'com.amazonaws.eu-west-1.s3' });
+      return { holder: endpoint, checked: endpoint };
+    },
+  },
+  {
+    rule: STUDIO_VPC_FLOW_LOG_ALL_TRAFFIC,
+    path: 'TrafficType',
+    good: 'ALL',
+    bad: 'REJECT',
+    build: (fixture) => ({ holder: fixture.flowLog, checked: fixture.flowLog }),
+  },
+  {
+    rule: FIREWALL_NO_SHARED_STORAGE_DOMAINS,
+    path: 'RuleGroup.RulesSource.RulesString',
+    good: 'pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:"pypi.org"; startswith; endswith; sid:1;)',
+    bad: 'pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:".amazonaws.com"; endswith; sid:1;)',
+    build: (fixture) => {
+      const group = new nfw.CfnRuleGroup(fixture.stack, 'Rules', { ruleGroupName: 'egress', type: 'STATEFUL', capacity: 100, ruleGroup: { rulesSource: {} } });
+      return { holder: group, checked: group };
+    },
+  },
+  {
+    rule: STUDIO_BUCKET_ENDPOINT_RESTRICTED,
+    path: 'PolicyDocument',
+    json: true,
+    good: policy({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::data/*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } }),
+    bad: policy({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::data/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    build: (fixture) => {
+      const bucket = new s3.CfnBucket(fixture.stack, 'Data', { bucketName: 'data' });
+      fixture.role.policies = [{ policyName: 'data', policyDocument: policy({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::data/*' }) }];
+      return { holder: new s3.CfnBucketPolicy(fixture.stack, 'DataPolicy', { bucket: bucket.ref, policyDocument: {} }), checked: bucket };
     },
   },
 ];

@@ -42,6 +42,10 @@ describe('the pack', () => {
       'SageMakerStudio-FirewallRouteByAz',
       'SageMakerStudio-DomainVpcDnsFirewall',
       'SageMakerStudio-FirewallTlsSniChecked',
+      'SageMakerStudio-S3EndpointNoWildcardWrites',
+      'SageMakerStudio-StudioVpcFlowLogAllTraffic',
+      'SageMakerStudio-FirewallNoSharedStorageDomains',
+      'SageMakerStudio-StudioBucketEndpointRestricted',
     ]);
     expect(pack.ruleIds!.filter((id) => id.includes('::'))).toEqual([]);
   });
