@@ -156,7 +156,15 @@ function readResource(resource: CfnResource): TemplateResource | undefined {
       construct: resource,
     };
   } catch (e) {
-    const logicalId = String(stack.resolve(resource.logicalId));
-    return { logicalId, type: resource.cfnResourceType, properties: {}, construct: resource, error: (e as Error).message };
+    return { logicalId: logicalIdOf(resource), type: resource.cfnResourceType, properties: {}, construct: resource, error: (e as Error).message };
+  }
+}
+
+/** The logical id of a resource that could not be read, or its construct path when even that cannot be computed. */
+function logicalIdOf(resource: CfnResource): string {
+  try {
+    return String(Stack.of(resource).resolve(resource.logicalId));
+  } catch {
+    return resource.node.path;
   }
 }
