@@ -234,17 +234,23 @@ export class Resolver {
       // Set before it is filled: an export name that imports (a cycle) sees the exports read so far.
       const exports = new Map<string, { template: StackTemplate; value: unknown }[]>();
       this.exportsByName = exports;
-      for (const template of this.templates.stacks) {
-        for (const output of Object.values(template.outputs)) {
-          const exportName = output?.Export?.Name;
-          if (exportName === undefined || (typeof output.Condition === 'string' && !this.condition(template, output.Condition))) {
-            continue;
-          }
-          const name = this.normalize(exportName, template, 0);
-          if (typeof name === 'string') {
-            exports.set(name, [...exports.get(name) ?? [], { template, value: output.Value }]);
+      try {
+        for (const template of this.templates.stacks) {
+          for (const output of Object.values(template.outputs)) {
+            const exportName = output?.Export?.Name;
+            if (exportName === undefined || (typeof output.Condition === 'string' && !this.condition(template, output.Condition))) {
+              continue;
+            }
+            const name = this.normalize(exportName, template, 0);
+            if (typeof name === 'string') {
+              exports.set(name, [...exports.get(name) ?? [], { template, value: output.Value }]);
+            }
           }
         }
+      } catch (e) {
+        // An export that depends on a condition not yet chosen: read them again under the next choice, never half.
+        this.exportsByName = undefined;
+        throw e;
       }
     }
     return this.exportsByName;

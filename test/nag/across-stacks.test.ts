@@ -1,9 +1,10 @@
-import { App, CfnOutput, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnOutput, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, reasons, securityGroup, StudioFixture } from './fixtures';
+import { SageMakerStudioChecks } from '../../src';
 import { APP_SECURITY_GROUPS_NOT_OPEN } from '../../src/nag/rules/app-security-groups-not-open';
 import { DOMAIN_CUSTOMER_MANAGED_KEY } from '../../src/nag/rules/domain-customer-managed-key';
 import { DOMAIN_VPC_DNS_FIREWALL } from '../../src/nag/rules/domain-vpc-dns-firewall';
@@ -120,6 +121,24 @@ describe('exports named by the user, imported by name', () => {
   test('are followed to the exported resources', () => {
     expect(verdicts(app())).toEqual(allCompliant);
     breakEach(app);
+  });
+
+  test('an export that a condition may leave out does not hide the others from the next rule', () => {
+    const root = new App();
+    const net = network(new Stack(root, 'Network'));
+    dnsFirewallAssociation({ stack: net.stack, vpc: net.vpc } as StudioFixture);
+    const optional = new CfnOutput(net.stack, 'Optional', { value: 'x', exportName: 'optional' });
+    optional.condition = new CfnCondition(net.stack, 'Maybe', { expression: Fn.conditionEquals(net.stack.region, 'eu-west-1') });
+    const names = ['VpcId', 'SubnetId', 'GroupId', 'RoleArn', 'KeyArn'];
+    [net.vpc.ref, net.subnet.ref, net.appGroup.attrGroupId, net.role.attrArn, net.key.attrArn]
+      .forEach((value, i) => new CfnOutput(net.stack, names[i], { value, exportName: names[i] }));
+    const studio = new Stack(root, 'Studio');
+    const [vpcId, subnetId, groupId, roleArn, keyArn] = names.map((name) => Fn.importValue(name));
+    domain(studio, { vpcId, subnetId, groupId, roleArn, keyArn });
+    root.synth();
+    expect(new SageMakerStudioChecks().validateScope(studio).violations.map((v) => `${v.ruleName} (${v.severity})`)).toEqual([
+      'SageMakerStudio-IdleShutdownEnabled (warning)',
+    ]);
   });
 
   test('an import that no stack of the app exports is reported as not evaluated, with its name', () => {
