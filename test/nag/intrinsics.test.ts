@@ -2,7 +2,7 @@ import { CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib'
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, studioFixture, StudioFixture } from './fixtures';
+import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED, reasons, studioFixture, StudioFixture } from './fixtures';
 import { StudioRule } from '../../src/nag/rule';
 import { APP_SECURITY_GROUPS_NOT_OPEN } from '../../src/nag/rules/app-security-groups-not-open';
 import { BUCKET_POLICY_SOURCE_VPCE_DENIES } from '../../src/nag/rules/bucket-policy-source-vpce-denies';
@@ -280,6 +280,19 @@ describe("a resource's Condition", () => {
     const enabled = new CfnParameter(always.stack, 'Logging', { default: 'true' });
     always.flowLog.cfnOptions.condition = new CfnCondition(always.stack, 'LoggingOn', { expression: Fn.conditionEquals(enabled.valueAsString, 'true') });
     expect(check(DOMAIN_VPC_FLOW_LOGS, always.domain)).toBe(COMPLIANT);
+  });
+
+  test('a rule that would need more than 64 choices of conditions is not evaluated, and says so', () => {
+    const fixture = studioFixture();
+    fixture.flowLog.cfnOptions.condition = new CfnCondition(fixture.stack, 'Log0', { expression: Fn.conditionEquals(fixture.stack.region, 'r0') });
+    for (let i = 1; i <= 6; i++) {
+      const log = new ec2.CfnFlowLog(fixture.stack, `Log${i}Resource`, {
+        resourceId: fixture.vpc.ref, resourceType: 'VPC', trafficType: 'ALL', logDestinationType: 's3', logDestination: 'arn:aws:s3:::flow-logs',
+      });
+      log.cfnOptions.condition = new CfnCondition(fixture.stack, `Log${i}`, { expression: Fn.conditionEquals(fixture.stack.region, `r${i}`) });
+    }
+    expect(check(DOMAIN_VPC_FLOW_LOGS, fixture.domain)).toBe(NOT_EVALUATED);
+    expect(reasons(DOMAIN_VPC_FLOW_LOGS, fixture.domain)).toEqual(['it depends on more than 64 choices of conditions that the templates do not decide']);
   });
 
   test('conditions that depend on each other are chosen consistently (Fn::Not of the other)', () => {
