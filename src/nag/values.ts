@@ -35,6 +35,25 @@ export function field(value: unknown, ...path: string[]): unknown {
   return current;
 }
 
+/**
+ * What hides the value at a property path: the first intrinsic function on the way (or
+ * the value itself when it is one), for the reason of a not-evaluated verdict;
+ * `undefined` when nothing does.
+ */
+export function intrinsicOnPath(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of [...path, '']) {
+    if (isIntrinsic(current)) {
+      return current;
+    }
+    if (key === '' || current === null || typeof current !== 'object') {
+      return undefined;
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return undefined;
+}
+
 /** A value as a list: `undefined` as `[]`, a single value as `[value]`. */
 export function asList(value: unknown): unknown[] {
   if (value === undefined) {
@@ -60,7 +79,8 @@ export function referencedLogicalId(value: unknown, attribute?: string): string 
   return typeof id === 'string' && attr === attribute ? id : undefined;
 }
 
-function splitOnce(text: string): [string, string] {
+/** A `'LogicalId.Attribute'` text split at its first dot. */
+export function splitOnce(text: string): [string, string] {
   const dot = text.indexOf('.');
   return dot < 0 ? [text, ''] : [text.slice(0, dot), text.slice(dot + 1)];
 }

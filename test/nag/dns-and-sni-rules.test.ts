@@ -2,7 +2,7 @@ import { App, CfnCondition, CfnParameter, Fn, Stack, Validations } from 'aws-cdk
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
 import { IConstruct } from 'constructs';
-import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, studioFixture } from './fixtures';
+import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED, reasons, studioFixture } from './fixtures';
 import { SageMakerStudioChecks } from '../../src';
 import { DOMAIN_VPC_DNS_FIREWALL } from '../../src/nag/rules/domain-vpc-dns-firewall';
 import {
@@ -52,18 +52,21 @@ describe('SageMakerStudio-DomainVpcDnsFirewall', () => {
     expect(check(DOMAIN_VPC_DNS_FIREWALL, otherId.domain)).toBe(NON_COMPLIANT);
   });
 
-  test('a VPC id from a parameter or an import is not guessed', () => {
+  test('a VPC id from a parameter without a default, or an import that no stack of the app exports, is not guessed', () => {
     const { stack, domain } = studioFixture();
     domain.vpcId = new CfnParameter(stack, 'VpcId').valueAsString;
-    expect(check(DOMAIN_VPC_DNS_FIREWALL, domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_VPC_DNS_FIREWALL, domain)).toBe(NOT_EVALUATED);
     domain.vpcId = Fn.importValue('StudioVpcId');
-    expect(check(DOMAIN_VPC_DNS_FIREWALL, domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_VPC_DNS_FIREWALL, domain)).toBe(NOT_EVALUATED);
   });
 
   test('an association whose VPC is only known at deploy time may be on the domain\'s VPC, and is not guessed', () => {
     const fixture = studioFixture();
     dnsFirewallAssociation(fixture, new CfnParameter(fixture.stack, 'AssociatedVpcId').valueAsString);
-    expect(check(DOMAIN_VPC_DNS_FIREWALL, fixture.domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_VPC_DNS_FIREWALL, fixture.domain)).toBe(NOT_EVALUATED);
+    expect(reasons(DOMAIN_VPC_DNS_FIREWALL, fixture.domain)).toEqual([
+      "the VpcId of a DNS Firewall association (it may be the domain's VPC) is parameter AssociatedVpcId of Test, which has no default",
+    ]);
   });
 
   test('other resources are not concerned', () => {
@@ -197,34 +200,55 @@ describe('SageMakerStudio-FirewallTlsSniChecked', () => {
       for (const [what, rule] of cases) {
         const stack = new Stack(new App(), 'Test');
         const group = ruleGroup({ rulesString: rule(new CfnParameter(stack, 'Value').valueAsString) }, stack);
-        expect([what, check(FIREWALL_TLS_SNI_CHECKED, group)]).toEqual([what, NOT_APPLICABLE]);
+        expect([what, check(FIREWALL_TLS_SNI_CHECKED, group)]).toEqual([what, NOT_EVALUATED]);
       }
       const port = statefulRules(fiveTuple('PASS', 'TCP', Fn.importValue('EgressPort')));
-      expect(check(FIREWALL_TLS_SNI_CHECKED, port)).toBe(NOT_APPLICABLE);
+      expect(check(FIREWALL_TLS_SNI_CHECKED, port)).toBe(NOT_EVALUATED);
     });
 
-    test('rules chosen by a condition are not guessed', () => {
+    test('rules chosen by a condition that the templates do not decide are checked in each branch: one open branch is enough', () => {
       const stack = new Stack(new App(), 'Test');
       const condition = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals(stack.region, 'eu-west-1') });
       const rules = Fn.conditionIf(condition.logicalId, 'pass tcp any any -> any 443 (sid:1;)', 'drop tcp any any -> any any (sid:1;)');
-      expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ rulesString: rules }, stack))).toBe(NOT_APPLICABLE);
-      const open = fiveTuple('PASS', 'TCP', '443');
+      expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ rulesString: rules }, stack))).toBe(NON_COMPLIANT);
+      // Values inside Fn.conditionIf are written as CloudFormation writes them (PascalCase).
+      const header = (port: string) => ({ Protocol: 'TCP', Source: 'ANY', SourcePort: 'ANY', Direction: 'FORWARD', Destination: 'ANY', DestinationPort: port });
+      const open = { Action: 'PASS', Header: header('443'), RuleOptions: [{ Keyword: 'sid', Settings: ['1'] }] };
       const chosenList = new Stack(new App(), 'Test');
       const listCondition = new CfnCondition(chosenList, 'Strict', { expression: Fn.conditionEquals(chosenList.region, 'eu-west-1') });
       expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ statefulRules: Fn.conditionIf(listCondition.logicalId, [open], []) }, chosenList)))
-        .toBe(NOT_APPLICABLE);
+        .toBe(NON_COMPLIANT);
       const chosenHeader = new Stack(new App(), 'Test');
       const headerCondition = new CfnCondition(chosenHeader, 'Strict', { expression: Fn.conditionEquals(chosenHeader.region, 'eu-west-1') });
-      const header = Fn.conditionIf(headerCondition.logicalId, open.header, { ...open.header, destinationPort: '80' });
-      expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ statefulRules: [{ ...open, header }] }, chosenHeader))).toBe(NOT_APPLICABLE);
+      const closed = { ...fiveTuple('PASS', 'TCP', '80'), header: Fn.conditionIf(headerCondition.logicalId, header('80'), header('8080')) };
+      expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ statefulRules: [closed] }, chosenHeader))).toBe(COMPLIANT);
+    });
+
+    test('a condition decided by the stack\'s region, or by a parameter\'s default, selects its branch', () => {
+      for (const [region, verdict] of [['eu-west-1', NON_COMPLIANT], ['us-east-1', COMPLIANT]] as const) {
+        const stack = new Stack(new App(), 'Test', { env: { region } });
+        const condition = new CfnCondition(stack, 'Open', { expression: Fn.conditionEquals(stack.region, 'eu-west-1') });
+        const rules = Fn.conditionIf(condition.logicalId, 'pass tcp any any -> any 443 (sid:1;)', 'drop tcp any any -> any any (sid:1;)');
+        expect([region, check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ rulesString: rules }, stack))]).toEqual([region, verdict]);
+      }
+      const stack = new Stack(new App(), 'Test');
+      const mode = new CfnParameter(stack, 'Mode', { default: 'strict' });
+      const condition = new CfnCondition(stack, 'Open', { expression: Fn.conditionEquals(mode.valueAsString, 'open') });
+      const rules = Fn.conditionIf(condition.logicalId, 'pass tcp any any -> any 443 (sid:1;)', 'drop tcp any any -> any any (sid:1;)');
+      expect(check(FIREWALL_TLS_SNI_CHECKED, ruleGroup({ rulesString: rules }, stack))).toBe(COMPLIANT);
     });
   });
 
-  test('stateless rule groups, rules that do not parse, and other resources are not concerned', () => {
+  test('stateless rule groups and other resources are not concerned', () => {
     const stateless = ruleGroup({ statelessRulesAndCustomActions: { statelessRules: [] } }, undefined, 'STATELESS');
     expect(check(FIREWALL_TLS_SNI_CHECKED, stateless)).toBe(NOT_APPLICABLE);
-    expect(check(FIREWALL_TLS_SNI_CHECKED, rulesString('pass tcp any any <- any 443 (sid:1;)'))).toBe(NOT_APPLICABLE);
     expect(check(FIREWALL_TLS_SNI_CHECKED, studioFixture().vpc)).toBe(NOT_APPLICABLE);
+  });
+
+  test('a rule that does not parse is not evaluated, and says which', () => {
+    const group = rulesString('pass tcp any any <- any 443 (sid:1;)');
+    expect(check(FIREWALL_TLS_SNI_CHECKED, group)).toBe(NOT_EVALUATED);
+    expect(reasons(FIREWALL_TLS_SNI_CHECKED, group)).toEqual(["the rule 'pass tcp any any <- any 443 (sid:1;)' does not parse"]);
   });
 
   test('through the pack: a finding on the rule group\'s RulesSource, none for an SNI allow-list or once acknowledged', () => {

@@ -1,7 +1,7 @@
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { check, COMPLIANT, executionRole, NON_COMPLIANT, NOT_APPLICABLE, securityGroup, studioFixture, userProfile } from './fixtures';
+import { check, COMPLIANT, executionRole, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED, reasons, securityGroup, studioFixture, userProfile } from './fixtures';
 import { APP_SECURITY_GROUPS_NOT_OPEN } from '../../src/nag/rules/app-security-groups-not-open';
 import { DOCKER_ACCESS_DISABLED } from '../../src/nag/rules/docker-access-disabled';
 import { DOMAIN_CUSTOMER_MANAGED_KEY } from '../../src/nag/rules/domain-customer-managed-key';
@@ -26,10 +26,17 @@ describe('SageMakerStudio-DomainVpcOnly', () => {
     expect(check(DOMAIN_VPC_ONLY, domain)).toBe(NON_COMPLIANT);
   });
 
-  test('an access type from a parameter is not guessed', () => {
+  test('an access type from a parameter without a default is not guessed, and says so', () => {
     const { stack, domain } = studioFixture();
     domain.appNetworkAccessType = new CfnParameter(stack, 'Access').valueAsString;
-    expect(check(DOMAIN_VPC_ONLY, domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_VPC_ONLY, domain)).toBe(NOT_EVALUATED);
+    expect(reasons(DOMAIN_VPC_ONLY, domain)).toEqual(['AppNetworkAccessType is parameter Access of Test, which has no default']);
+  });
+
+  test("an access type from a parameter's default is checked as deployed with the default", () => {
+    const { stack, domain } = studioFixture();
+    domain.appNetworkAccessType = new CfnParameter(stack, 'Access', { default: 'PublicInternetOnly' }).valueAsString;
+    expect(check(DOMAIN_VPC_ONLY, domain)).toBe(NON_COMPLIANT);
   });
 });
 
@@ -53,12 +60,12 @@ describe('SageMakerStudio-DomainCustomerManagedKey', () => {
     expect(check(DOMAIN_CUSTOMER_MANAGED_KEY, domain)).toBe(NON_COMPLIANT);
   });
 
-  test('a key from a parameter or an import is not guessed', () => {
+  test('a key from a parameter without a default, or an import that no stack of the app exports, is not guessed', () => {
     const { stack, domain } = studioFixture();
     domain.kmsKeyId = new CfnParameter(stack, 'KeyArn').valueAsString;
-    expect(check(DOMAIN_CUSTOMER_MANAGED_KEY, domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_CUSTOMER_MANAGED_KEY, domain)).toBe(NOT_EVALUATED);
     domain.kmsKeyId = Fn.importValue('StudioKeyArn');
-    expect(check(DOMAIN_CUSTOMER_MANAGED_KEY, domain)).toBe(NOT_APPLICABLE);
+    expect(reasons(DOMAIN_CUSTOMER_MANAGED_KEY, domain)).toEqual(["KmsKeyId is the import of 'StudioKeyArn', which no stack of the app (or more than one) exports"]);
   });
 });
 
@@ -174,11 +181,22 @@ describe('SageMakerStudio-ExecutionRoleNoFullAccess', () => {
     expect(check(EXECUTION_ROLE_NO_FULL_ACCESS, userProfile(fixture, 'Alice', { executionRole: arn }))).toBe(NON_COMPLIANT);
   });
 
-  test('a role given as an ARN string cannot be checked, and a profile without a role inherits the domain\'s', () => {
+  test('a role given as an ARN string that names no role of the app cannot be checked, and a profile without a role inherits the domain\'s', () => {
     const fixture = studioFixture();
     const imported = userProfile(fixture, 'Alice', { executionRole: 'arn:aws:iam::111122223333:role/SageMakerStudio' });
-    expect(check(EXECUTION_ROLE_NO_FULL_ACCESS, imported)).toBe(NOT_APPLICABLE);
+    expect(check(EXECUTION_ROLE_NO_FULL_ACCESS, imported)).toBe(NOT_EVALUATED);
+    expect(reasons(EXECUTION_ROLE_NO_FULL_ACCESS, imported)).toEqual([
+      'UserSettings.ExecutionRole is the role arn:aws:iam::111122223333:role/SageMakerStudio, which the app does not define',
+    ]);
     expect(check(EXECUTION_ROLE_NO_FULL_ACCESS, userProfile(fixture, 'Bob'))).toBe(NOT_APPLICABLE);
+  });
+
+  test('a literal ARN that names a role of the app by its RoleName is checked', () => {
+    const fixture = studioFixture();
+    const role = executionRole(fixture.stack, 'NamedRole', [SAGEMAKER_FULL_ACCESS]);
+    role.roleName = 'StudioFullAccess';
+    const profile = userProfile(fixture, 'Alice', { executionRole: 'arn:aws:iam::111122223333:role/studio/StudioFullAccess' });
+    expect(check(EXECUTION_ROLE_NO_FULL_ACCESS, profile)).toBe(NON_COMPLIANT);
   });
 });
 
@@ -227,7 +245,9 @@ describe('SageMakerStudio-AppSecurityGroupsNotOpen', () => {
 
   test('a group given by id cannot be checked', () => {
     const fixture = studioFixture();
-    expect(check(APP_SECURITY_GROUPS_NOT_OPEN, userProfile(fixture, 'Alice', { securityGroups: ['sg-0123456789abcdef0'] }))).toBe(NOT_APPLICABLE);
+    const profile = userProfile(fixture, 'Alice', { securityGroups: ['sg-0123456789abcdef0'] });
+    expect(check(APP_SECURITY_GROUPS_NOT_OPEN, profile)).toBe(NOT_EVALUATED);
+    expect(reasons(APP_SECURITY_GROUPS_NOT_OPEN, profile)).toEqual(['UserSettings.SecurityGroups holds the security group sg-0123456789abcdef0, which the app does not define']);
   });
 });
 
@@ -251,7 +271,8 @@ describe('SageMakerStudio-DomainVpcFlowLogs', () => {
   test('an imported VPC is compliant with a flow log on its id, and not guessed without one', () => {
     const { domain, flowLog } = studioFixture();
     domain.vpcId = 'vpc-0123456789abcdef0';
-    expect(check(DOMAIN_VPC_FLOW_LOGS, domain)).toBe(NOT_APPLICABLE);
+    expect(check(DOMAIN_VPC_FLOW_LOGS, domain)).toBe(NOT_EVALUATED);
+    expect(reasons(DOMAIN_VPC_FLOW_LOGS, domain)).toEqual(["the domain's VPC vpc-0123456789abcdef0 is not defined in the app; its flow logs may be managed elsewhere"]);
     flowLog.resourceId = 'vpc-0123456789abcdef0';
     expect(check(DOMAIN_VPC_FLOW_LOGS, domain)).toBe(COMPLIANT);
   });

@@ -3,15 +3,27 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { RuleCompliance, StudioRule } from '../../src/nag/rule';
-import { StackResources } from '../../src/nag/stack-resources';
+import { AppView } from '../../src/nag/app-resources';
+import { AppTemplates } from '../../src/nag/app-templates';
+import { Evaluation, evaluateRule } from '../../src/nag/evaluation';
+import { complianceOf, reasonsOf, RuleCompliance, StudioRule } from '../../src/nag/rule';
 
-/** What a rule concludes about a resource, with the resource's whole stack as the view. */
-export function check(rule: StudioRule, resource: CfnResource): RuleCompliance {
-  return rule.check(resource, StackResources.of(Stack.of(resource)));
+/** A rule's evaluation of a resource, with the resource's whole app as the view (every choice of its conditions). */
+export function evaluation(rule: StudioRule, resource: CfnResource): Evaluation {
+  return evaluateRule(rule, resource, new AppView(AppTemplates.of(resource)));
 }
 
-export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = RuleCompliance;
+/** What a rule concludes about a resource, with the resource's whole app as the view. */
+export function check(rule: StudioRule, resource: CfnResource): RuleCompliance {
+  return complianceOf(evaluation(rule, resource).verdict);
+}
+
+/** Why a rule could not evaluate a resource (none when it could). */
+export function reasons(rule: StudioRule, resource: CfnResource): readonly string[] {
+  return reasonsOf(evaluation(rule, resource).verdict);
+}
+
+export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED } = RuleCompliance;
 
 const SAGEMAKER_TRUST = {
   Version: '2012-10-17',

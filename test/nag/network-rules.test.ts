@@ -1,8 +1,8 @@
-import { App, CfnCondition, Fn, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { check, COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } from './fixtures';
+import { check, COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED } from './fixtures';
 import { BUCKET_POLICY_SOURCE_VPCE_DENIES } from '../../src/nag/rules/bucket-policy-source-vpce-denies';
 import { FIREWALL_POLICY_STRICT_DROP } from '../../src/nag/rules/firewall-policy-strict-drop';
 import { FIREWALL_ROUTE_BY_AZ } from '../../src/nag/rules/firewall-route-by-az';
@@ -52,6 +52,30 @@ describe('SageMakerStudio-InterfaceEndpointPolicy', () => {
 
   test('gateway endpoints are left to the S3 rule', () => {
     expect(check(INTERFACE_ENDPOINT_POLICY, endpoint(undefined, 'Gateway'))).toBe(NOT_APPLICABLE);
+  });
+
+  describe("an endpoint to a PrivateLink endpoint service (a customer's or a partner's), which takes no policy", () => {
+    function to(serviceName: string, stack: Stack = newStack()): ec2.CfnVPCEndpoint {
+      return new ec2.CfnVPCEndpoint(stack, 'Endpoint', { vpcId: 'vpc-12345678', serviceName, vpcEndpointType: 'Interface' });
+    }
+
+    test('is not flagged for lacking one: com.amazonaws.vpce.*, a service of the app, or a name that is not an AWS service\'s', () => {
+      expect(check(INTERFACE_ENDPOINT_POLICY, to('com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0'))).toBe(NOT_APPLICABLE);
+      const stack = newStack();
+      const service = new ec2.CfnVPCEndpointService(stack, 'Service', { networkLoadBalancerArns: ['arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/x/1'] });
+      expect(check(INTERFACE_ENDPOINT_POLICY, to(Fn.join('.', ['com.amazonaws.vpce', stack.region, service.ref]), stack))).toBe(NOT_APPLICABLE);
+      expect(check(INTERFACE_ENDPOINT_POLICY, to('com.example.inference'))).toBe(NOT_APPLICABLE);
+    });
+
+    test('is not guessed when the service name is a parameter', () => {
+      const stack = newStack();
+      expect(check(INTERFACE_ENDPOINT_POLICY, to(new CfnParameter(stack, 'ServiceName').valueAsString, stack))).toBe(NOT_EVALUATED);
+    });
+
+    test('while AWS services, SageMaker Studio UI endpoints included, still need one', () => {
+      expect(check(INTERFACE_ENDPOINT_POLICY, to('aws.sagemaker.eu-west-1.studio'))).toBe(NON_COMPLIANT);
+      expect(check(INTERFACE_ENDPOINT_POLICY, to(Fn.join('', ['com.amazonaws.', newStack().region, '.sagemaker.api'])))).toBe(NON_COMPLIANT);
+    });
   });
 });
 
@@ -164,32 +188,37 @@ describe('SageMakerStudio-FirewallRouteByAz', () => {
   });
 });
 
-test('a policy or target chosen at deploy time is not guessed', () => {
+test('a policy or target chosen by a condition that the templates do not decide is checked in each branch', () => {
   const stack = newStack();
   const fullAccess = policy({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' });
   const endpoint = new ec2.CfnVPCEndpoint(stack, 'Endpoint', {
     vpcId: 'vpc-12345678', serviceName: 'com.amazonaws.eu-west-1.sts', vpcEndpointType: 'Interface', policyDocument: deployTimeChoice(stack, fullAccess, fullAccess),
   });
-  expect(check(INTERFACE_ENDPOINT_POLICY, endpoint)).toBe(NOT_APPLICABLE);
+  expect(check(INTERFACE_ENDPOINT_POLICY, endpoint)).toBe(NON_COMPLIANT);
   const gateway = new ec2.CfnVPCEndpoint(stack, 'Gateway', {
     vpcId: 'vpc-12345678', serviceName: 'com.amazonaws.eu-west-1.s3', policyDocument: deployTimeChoice(stack, fullAccess, fullAccess),
   });
-  expect(check(S3_GATEWAY_ENDPOINT_POLICY, gateway)).toBe(NOT_APPLICABLE);
-  const bucketPolicy = new s3.CfnBucketPolicy(stack, 'BucketPolicy', { bucket: 'data', policyDocument: deployTimeChoice(stack, fullAccess, fullAccess) });
-  expect(check(BUCKET_POLICY_SOURCE_VPCE_DENIES, bucketPolicy)).toBe(NOT_APPLICABLE);
+  expect(check(S3_GATEWAY_ENDPOINT_POLICY, gateway)).toBe(NON_COMPLIANT);
+  const allow = policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } });
+  const bucketPolicy = new s3.CfnBucketPolicy(stack, 'BucketPolicy', { bucket: 'data', policyDocument: deployTimeChoice(stack, fullAccess, allow) });
+  expect(check(BUCKET_POLICY_SOURCE_VPCE_DENIES, bucketPolicy)).toBe(NON_COMPLIANT);
   const firewallPolicy = new nfw.CfnFirewallPolicy(stack, 'FirewallPolicy', {
     firewallPolicyName: 'egress',
     firewallPolicy: {
       statelessDefaultActions: ['aws:forward_to_sfe'],
       statelessFragmentDefaultActions: ['aws:forward_to_sfe'],
+      statefulDefaultActions: ['aws:drop_established'],
       statefulEngineOptions: deployTimeChoice(stack, { RuleOrder: 'STRICT_ORDER' }, { RuleOrder: 'DEFAULT_ACTION_ORDER' }),
     },
   });
-  expect(check(FIREWALL_POLICY_STRICT_DROP, firewallPolicy)).toBe(NOT_APPLICABLE);
-  const route = new ec2.CfnRoute(stack, 'Route', {
+  expect(check(FIREWALL_POLICY_STRICT_DROP, firewallPolicy)).toBe(NON_COMPLIANT);
+});
+
+test('a route to the endpoints of a firewall that the app does not define is not evaluated', () => {
+  const route = new ec2.CfnRoute(newStack(), 'Route', {
     routeTableId: 'rtb-12345678',
     destinationCidrBlock: '0.0.0.0/0',
     vpcEndpointId: Fn.select(1, Fn.split(':', Fn.select(0, Token.asList(Fn.getAtt('NotInThisStack', 'EndpointIds'))))),
   });
-  expect(check(FIREWALL_ROUTE_BY_AZ, route)).toBe(NOT_APPLICABLE);
+  expect(check(FIREWALL_ROUTE_BY_AZ, route)).toBe(NOT_EVALUATED);
 });

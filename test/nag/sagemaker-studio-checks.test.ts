@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, CfnResource, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { dnsFirewallAssociation, studioFixture } from './fixtures';
 import { SageMakerStudioChecks } from '../../src';
 
@@ -42,6 +42,10 @@ describe('the pack', () => {
       'SageMakerStudio-FirewallRouteByAz',
       'SageMakerStudio-DomainVpcDnsFirewall',
       'SageMakerStudio-FirewallTlsSniChecked',
+      'SageMakerStudio-S3EndpointNoWildcardWrites',
+      'SageMakerStudio-StudioVpcFlowLogAllTraffic',
+      'SageMakerStudio-FirewallNoSharedStorageDomains',
+      'SageMakerStudio-StudioBucketEndpointRestricted',
     ]);
     expect(pack.ruleIds!.filter((id) => id.includes('::'))).toEqual([]);
   });
@@ -109,6 +113,56 @@ describe('the pack', () => {
   });
 });
 
+describe('what a rule could not evaluate', () => {
+  /** A compliant environment whose domain takes its VPC from a parameter without a default. */
+  function parameterVpc(stack?: Stack) {
+    const fixture = compliantFixture(stack);
+    fixture.domain.vpcId = new CfnParameter(fixture.stack, 'VpcId', { type: 'AWS::EC2::VPC::Id' }).valueAsString;
+    return fixture;
+  }
+  const reason = 'VpcId is parameter VpcId of Test, which has no default';
+
+  test('is listed in an entry of severity info per rule, with the reason for each resource, and does not fail', () => {
+    const report = new SageMakerStudioChecks().validateScope(parameterVpc().stack);
+    expect(report.success).toBe(true);
+    expect(report.violations).toEqual(['SageMakerStudio-DomainVpcFlowLogs', 'SageMakerStudio-DomainVpcDnsFirewall'].map((ruleName) => ({
+      ruleName,
+      severity: 'info',
+      description: expect.stringMatching(/^Not evaluated: the rule could not tell whether these resources comply .* The rule: The VPC of the SageMaker domain has no /),
+      fix: expect.stringContaining('Check these resources by hand'),
+      violatingResources: [{ constructPath: 'Test/Domain', locations: ['Properties/VpcId'] }],
+      ruleMetadata: { 'Test/Domain': reason },
+    })));
+    expect(report.metadata).toEqual({
+      notEvaluated: "2 rule(s) could not evaluate 1 resource(s): see the entries of severity 'info' for the reason of each; they are neither passed nor findings",
+    });
+  });
+
+  test('comes after the findings, which still fail synthesis', () => {
+    const fixture = parameterVpc();
+    fixture.domain.appNetworkAccessType = 'PublicInternetOnly';
+    const report = new SageMakerStudioChecks().validateScope(fixture.stack);
+    expect(report.success).toBe(false);
+    expect(report.violations.map((v) => [v.ruleName, v.severity])).toEqual([
+      [VPC_ONLY, 'error'], ['SageMakerStudio-DomainVpcFlowLogs', 'info'], ['SageMakerStudio-DomainVpcDnsFirewall', 'info'],
+    ]);
+  });
+
+  test('is left out once the rule is acknowledged on the resource', () => {
+    const fixture = parameterVpc();
+    Validations.of(fixture.domain).acknowledge({ id: 'SageMakerStudio-DomainVpcFlowLogs', reason: 'The VPC and its flow logs belong to the network account.' });
+    expect(new SageMakerStudioChecks().validateScope(fixture.stack).violations.map((v) => v.ruleName)).toEqual(['SageMakerStudio-DomainVpcDnsFirewall']);
+  });
+
+  test('a finding that holds only for some choices of conditions says which', () => {
+    const fixture = compliantFixture();
+    const strict = new CfnCondition(fixture.stack, 'Strict', { expression: Fn.conditionEquals(fixture.stack.region, 'eu-west-1') });
+    fixture.domain.addPropertyOverride('AppNetworkAccessType', Fn.conditionIf(strict.logicalId, 'VpcOnly', 'PublicInternetOnly'));
+    const [finding] = new SageMakerStudioChecks().validateScope(fixture.stack).violations;
+    expect(finding).toEqual(expect.objectContaining({ ruleName: VPC_ONLY, ruleMetadata: { 'Test/Domain': 'non-compliant when Strict of Test is false' } }));
+  });
+});
+
 describe('acknowledgements, as cdk-nag v3 reads them', () => {
   test('Validations.acknowledge on the resource, or on an ancestor, suppresses its finding', () => {
     const onResource = publicDomain();
@@ -171,5 +225,22 @@ describe('as a validation plugin of the app', () => {
   test('an acknowledged finding is not', () => {
     const report = synthesize((stack) => Validations.of(publicDomain(stack).domain).acknowledge({ id: VPC_ONLY, reason: REASON }));
     expect(report.pluginReports).toEqual([]);
+  });
+
+  test('what a rule could not evaluate is written to the report as information, and synthesis succeeds', () => {
+    const report = synthesize((stack) => {
+      const { domain } = compliantFixture(stack);
+      domain.vpcId = Fn.importValue('NetworkVpcId');
+    });
+    expect(report.pluginReports).toEqual([expect.objectContaining({
+      pluginName: 'SageMakerStudio',
+      conclusion: 'success',
+      violations: ['SageMakerStudio-DomainVpcFlowLogs', 'SageMakerStudio-DomainVpcDnsFirewall'].map((ruleName) => expect.objectContaining({
+        ruleName,
+        severity: 'info',
+        ruleMetadata: { 'Studio/Domain': "VpcId is the import of 'NetworkVpcId', which no stack of the app (or more than one) exports" },
+        violatingConstructs: [expect.objectContaining({ constructPath: 'Studio/Domain' })],
+      })),
+    })]);
   });
 });

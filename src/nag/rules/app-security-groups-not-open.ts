@@ -1,100 +1,103 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { combine, RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { ResolvedResource, resolveResource, StackResources } from '../stack-resources';
-import { asList, field, isIntrinsic, referencedLogicalId, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { combine, notEvaluated, RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { asList, field, intrinsicOnPath, isIntrinsic, referencedLogicalId, UNRESOLVED } from '../values';
 
 const ANYWHERE_IPV4 = '0.0.0.0/0';
 const ANYWHERE_IPV6 = '::/0';
 const PORT_PROTOCOLS = ['tcp', 'udp', '6', '17'];
 
+/** Where the security groups of a domain or user profile are set, by CloudFormation type. */
+const GROUP_PATHS: Record<string, string[][]> = {
+  'AWS::SageMaker::Domain': [['DomainSettings', 'SecurityGroupIds'], ['DefaultUserSettings', 'SecurityGroups'], ['DefaultSpaceSettings', 'SecurityGroups']],
+  'AWS::SageMaker::UserProfile': [['UserSettings', 'SecurityGroups']],
+};
+
 /**
  * A domain (the security groups of `DomainSettings`, `DefaultUserSettings` and
  * `DefaultSpaceSettings`) or a user profile (`UserSettings.SecurityGroups`) is
- * non-compliant when one of its security groups, defined in the same stack, is open:
+ * non-compliant when one of its security groups, defined in the app (in any stack,
+ * through imports, parameters and nested-stack outputs), is open:
  *
  * - an ingress rule from anywhere (`0.0.0.0/0` or `::/0`), on any port; or
  * - an egress rule to anywhere on all ports (protocol `-1`, or TCP/UDP 0-65535); or
  * - no egress rule at all, so that EC2's default rule (all traffic to `0.0.0.0/0`) stays.
  *
  * Rules count whether inline or separate `SecurityGroupIngress`/`SecurityGroupEgress`
- * resources of the same stack (CloudFormation removes EC2's default egress rule when
- * either kind is added). Egress to anywhere on some ports (e.g. 443 through a firewall) is not open.
- * A group given as an id string or import cannot be checked (not-applicable).
+ * resources anywhere in the app (CloudFormation removes EC2's default egress rule when
+ * either kind is added). Egress to anywhere on some ports (e.g. 443 through a firewall)
+ * is not open. A group the app does not define (an id string) is not evaluated.
  */
-export function appSecurityGroupsNotOpen(resource: CfnResource, resources: StackResources): RuleCompliance {
-  const properties = resolveResource(resource)?.properties;
-  let groupLists: unknown[];
-  switch (resource.cfnResourceType) {
-    case 'AWS::SageMaker::Domain':
-      groupLists = [
-        field(properties, 'DomainSettings', 'SecurityGroupIds'),
-        field(properties, 'DefaultUserSettings', 'SecurityGroups'),
-        field(properties, 'DefaultSpaceSettings', 'SecurityGroups'),
-      ];
-      break;
-    case 'AWS::SageMaker::UserProfile':
-      groupLists = [field(properties, 'UserSettings', 'SecurityGroups')];
-      break;
-    default:
-      return RuleCompliance.NOT_APPLICABLE;
+export function appSecurityGroupsNotOpen(resource: ResolvedResource, resources: AppResources): Verdict {
+  const paths = GROUP_PATHS[resource.type];
+  if (paths === undefined) {
+    return RuleCompliance.NOT_APPLICABLE;
   }
-  return combine(groupLists.flatMap((groups) => {
+  return combine(paths.flatMap((path): Verdict[] => {
+    const groups = field(resource.properties, ...path);
+    const where = path.join('.');
     if (groups === UNRESOLVED || isIntrinsic(groups)) {
-      return [RuleCompliance.NOT_APPLICABLE];
+      return [resources.unknown(where, intrinsicOnPath(resource.properties, ...path))];
     }
     return asList(groups).map((groupId) => {
       const group = resources.referenced(groupId, 'AWS::EC2::SecurityGroup', 'GroupId') ?? resources.referenced(groupId, 'AWS::EC2::SecurityGroup');
-      return group ? groupCompliance(group, resources) : RuleCompliance.NOT_APPLICABLE;
+      if (group) {
+        return groupCompliance(group, resources);
+      }
+      return typeof groupId === 'string'
+        ? notEvaluated(`${where} holds the security group ${groupId}, which the app does not define`)
+        : resources.unknown(`an entry of ${where}`, groupId);
     });
   }));
 }
 
-function groupCompliance(group: ResolvedResource, resources: StackResources): RuleCompliance {
+function groupCompliance(group: ResolvedResource, resources: AppResources): Verdict {
   const inlineEgress = group.properties.SecurityGroupEgress;
   const inlineIngress = group.properties.SecurityGroupIngress;
+  const where = `the rules of ${group.logicalId} (${group.stackPath})`;
   if (isIntrinsic(inlineEgress) || isIntrinsic(inlineIngress)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(where, isIntrinsic(inlineEgress) ? inlineEgress : inlineIngress);
   }
-  const ingress = [...asList(inlineIngress), ...separateRules(resources, 'AWS::EC2::SecurityGroupIngress', group.logicalId)];
-  const egress = [...asList(inlineEgress), ...separateRules(resources, 'AWS::EC2::SecurityGroupEgress', group.logicalId)];
+  const ingress = [...asList(inlineIngress), ...separateRules(resources, 'AWS::EC2::SecurityGroupIngress', group)];
+  const egress = [...asList(inlineEgress), ...separateRules(resources, 'AWS::EC2::SecurityGroupEgress', group)];
   if (egress.length === 0) {
     // EC2's default rule, all traffic to 0.0.0.0/0, stays until an egress rule is added.
     return RuleCompliance.NON_COMPLIANT;
   }
   return combine([
     RuleCompliance.COMPLIANT,
-    ...ingress.map((rule) => ruleCompliance(rule, () => true)),
-    ...egress.map((rule) => ruleCompliance(rule, allPorts)),
+    ...ingress.map((rule) => ruleCompliance(rule, () => true, where, resources)),
+    ...egress.map((rule) => ruleCompliance(rule, allPorts, where, resources)),
   ]);
 }
 
-function separateRules(resources: StackResources, type: string, groupLogicalId: string): unknown[] {
+function separateRules(resources: AppResources, type: string, group: ResolvedResource): unknown[] {
   return resources.ofType(type)
-    .filter((r) => [referencedLogicalId(r.properties.GroupId, 'GroupId'), referencedLogicalId(r.properties.GroupId)].includes(groupLogicalId))
+    .filter((r) => [referencedLogicalId(r.properties.GroupId, 'GroupId'), referencedLogicalId(r.properties.GroupId)].includes(group.id))
     .map((r) => r.properties);
 }
 
 /** Non-compliant when the rule's peer is anywhere and it covers the ports that matter. */
-function ruleCompliance(rule: unknown, coversAllPorts: (rule: Record<string, unknown>) => boolean | undefined): RuleCompliance {
+function ruleCompliance(rule: unknown, coversAllPorts: (rule: Record<string, unknown>) => boolean | undefined,
+  where: string, resources: AppResources): Verdict {
   if (rule === null || typeof rule !== 'object' || isIntrinsic(rule)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(`one of ${where}`, rule);
   }
   const r = rule as Record<string, unknown>;
   const [ipv4, ipv6] = [r.CidrIp, r.CidrIpv6];
   if (isIntrinsic(ipv4) || isIntrinsic(ipv6)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(`the CIDR of one of ${where}`, isIntrinsic(ipv4) ? ipv4 : ipv6);
   }
   if (ipv4 !== ANYWHERE_IPV4 && ipv6 !== ANYWHERE_IPV6) {
     return RuleCompliance.COMPLIANT;
   }
   const all = coversAllPorts(r);
   if (all === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(`the ports of one of ${where}`, [r.IpProtocol, r.FromPort, r.ToPort].find(isIntrinsic));
   }
   return all ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
 }
 
-/** True for all protocols or every TCP/UDP port; undefined when a value is a token. */
+/** True for all protocols or every TCP/UDP port; undefined when a value is only known at deploy time. */
 function allPorts(rule: Record<string, unknown>): boolean | undefined {
   const { IpProtocol: protocol, FromPort: from, ToPort: to } = rule;
   if ([protocol, from, to].some(isIntrinsic)) {

@@ -1,7 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { AppResources, ResolvedResource } from '../app-resources';
 import { conditionKeys, statementsOf } from '../policy';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 import { isIntrinsic } from '../values';
 
 const SOURCE_VPCE = 'aws:sourcevpce';
@@ -9,24 +8,29 @@ const SOURCE_VPCE = 'aws:sourcevpce';
 /**
  * A bucket policy is non-compliant when a statement that tests `aws:SourceVpce` (any
  * operator, key compared without case) is an `Allow`; compliant when every such
- * statement is a `Deny`; not-applicable when no statement tests it.
+ * statement is a `Deny`; not-applicable when no statement tests it. The document may be
+ * an object, a JSON string, or JSON written with `Fn::Sub`/`Fn::Join`.
  */
-export function bucketPolicySourceVpceDenies(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::S3::BucketPolicy') {
+export function bucketPolicySourceVpceDenies(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::S3::BucketPolicy') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const statements = statementsOf(resolveResource(resource)?.properties.PolicyDocument);
+  const document = resource.properties.PolicyDocument;
+  const statements = statementsOf(document);
   if (statements === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('PolicyDocument', document);
   }
   const mentioning = statements.filter((s) => conditionKeys(s).some(({ key }) => key === SOURCE_VPCE));
   if (mentioning.length === 0) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return statements.some((s) => isIntrinsic(s) || isIntrinsic(s.Condition))
+      ? resources.unknown('a statement of PolicyDocument', statements.map((s) => isIntrinsic(s) ? s : s.Condition).find(isIntrinsic))
+      : RuleCompliance.NOT_APPLICABLE;
   }
   if (mentioning.some((s) => s.Effect === 'Allow')) {
     return RuleCompliance.NON_COMPLIANT;
   }
-  return mentioning.some((s) => isIntrinsic(s.Effect)) ? RuleCompliance.NOT_APPLICABLE : RuleCompliance.COMPLIANT;
+  const unknownEffect = mentioning.find((s) => isIntrinsic(s.Effect));
+  return unknownEffect ? resources.unknown('the Effect of a statement that tests aws:SourceVpce', unknownEffect.Effect) : RuleCompliance.COMPLIANT;
 }
 
 export const BUCKET_POLICY_SOURCE_VPCE_DENIES: StudioRule = {

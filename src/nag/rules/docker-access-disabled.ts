@@ -1,19 +1,20 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
-import { field, isIntrinsic, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { field, intrinsicOnPath, isIntrinsic, UNRESOLVED } from '../values';
+
+const PATH = ['DomainSettings', 'DockerSettings', 'EnableDockerAccess'];
 
 /**
  * A domain is compliant unless `DomainSettings.DockerSettings.EnableDockerAccess` is
  * `ENABLED` (absent means disabled).
  */
-export function dockerAccessDisabled(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+export function dockerAccessDisabled(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const docker = field(resolveResource(resource)?.properties, 'DomainSettings', 'DockerSettings', 'EnableDockerAccess');
+  const docker = field(resource.properties, ...PATH);
   if (docker === UNRESOLVED || isIntrinsic(docker)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(PATH.join('.'), intrinsicOnPath(resource.properties, ...PATH));
   }
   return docker === 'ENABLED' ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
 }

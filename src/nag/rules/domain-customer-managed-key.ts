@@ -1,29 +1,33 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource, StackResources } from '../stack-resources';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { flatten } from '../values';
 
 const AWS_MANAGED_ALIAS = /(^|:)alias\/aws\//;
 
 /**
  * A domain is compliant when `KmsKeyId` names a customer-managed key: a key or alias
- * defined in the stack, or a literal key id, key ARN or alias that is not an AWS-managed
- * alias (`alias/aws/...`). Absent means the AWS-managed key. Any other intrinsic (a
- * parameter, an import) is not-applicable.
+ * defined in the app (in any stack, through imports and parameters), or a literal key
+ * id, key ARN or alias that is not an AWS-managed alias (`alias/aws/...`). Absent means
+ * the AWS-managed key. A value built around an AWS-managed alias is non-compliant; any
+ * other value only known at deploy time is not evaluated.
  */
-export function domainCustomerManagedKey(resource: CfnResource, resources: StackResources): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+export function domainCustomerManagedKey(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const key = resolveResource(resource)?.properties.KmsKeyId;
+  const key = resource.properties.KmsKeyId;
   if (key === undefined || key === '') {
     return RuleCompliance.NON_COMPLIANT;
   }
   if (typeof key === 'string') {
     return AWS_MANAGED_ALIAS.test(key) ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
   }
-  const inStack = resources.referenced(key, 'AWS::KMS::Key', 'Arn') ?? resources.referenced(key, 'AWS::KMS::Key')
-    ?? resources.referenced(key, 'AWS::KMS::Alias');
-  return inStack ? RuleCompliance.COMPLIANT : RuleCompliance.NOT_APPLICABLE;
+  const inApp = resources.referenced(key, 'AWS::KMS::Key', 'Arn') ?? resources.referenced(key, 'AWS::KMS::Key', 'KeyId')
+    ?? resources.referenced(key, 'AWS::KMS::Key') ?? resources.referenced(key, 'AWS::KMS::Alias');
+  if (inApp) {
+    return RuleCompliance.COMPLIANT;
+  }
+  return AWS_MANAGED_ALIAS.test(flatten(key) ?? '') ? RuleCompliance.NON_COMPLIANT : resources.unknown('KmsKeyId', key);
 }
 
 export const DOMAIN_CUSTOMER_MANAGED_KEY: StudioRule = {

@@ -1,28 +1,32 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource, StackResources } from '../stack-resources';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 
 /**
  * A domain is compliant when a Route 53 Resolver DNS Firewall rule group is associated
- * with its VPC in the same stack: an `AWS::Route53Resolver::FirewallRuleGroupAssociation`
- * whose `VpcId` names the domain's VPC (a `Ref` to the same VPC of the stack, or the same
- * literal id). Without one it is non-compliant, unless an association's `VpcId` is only
- * known at deploy time (it may be the domain's VPC): then not-applicable. A domain whose
- * VPC id comes from a parameter or an import is not-applicable.
+ * with its VPC anywhere in the app: an `AWS::Route53Resolver::FirewallRuleGroupAssociation`
+ * whose `VpcId` names the domain's VPC (a reference to the same VPC of the app, through
+ * imports, parameters and nested-stack outputs, or the same literal id). Without one it
+ * is non-compliant, unless an association's `VpcId` is only known at deploy time (it may
+ * be the domain's VPC): then not evaluated. A domain whose VPC id is only known at
+ * deploy time is not evaluated.
  */
-export function domainVpcDnsFirewall(resource: CfnResource, resources: StackResources): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+export function domainVpcDnsFirewall(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const vpc = resources.vpc(resolveResource(resource)?.properties.VpcId);
+  const vpcId = resource.properties.VpcId;
+  const vpc = resources.vpc(vpcId);
   if (!vpc) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('VpcId', vpcId);
   }
   const associatedVpcs = resources.ofType('AWS::Route53Resolver::FirewallRuleGroupAssociation').map((association) => association.properties.VpcId);
-  if (associatedVpcs.some((vpcId) => vpc.names(vpcId))) {
+  if (associatedVpcs.some((associated) => vpc.names(associated))) {
     return RuleCompliance.COMPLIANT;
   }
-  return associatedVpcs.some((vpcId) => !resources.vpc(vpcId)) ? RuleCompliance.NOT_APPLICABLE : RuleCompliance.NON_COMPLIANT;
+  const unknown = associatedVpcs.find((associated) => !resources.vpc(associated));
+  return unknown === undefined
+    ? RuleCompliance.NON_COMPLIANT
+    : resources.unknown("the VpcId of a DNS Firewall association (it may be the domain's VPC)", unknown);
 }
 
 export const DOMAIN_VPC_DNS_FIREWALL: StudioRule = {
@@ -32,7 +36,7 @@ export const DOMAIN_VPC_DNS_FIREWALL: StudioRule = {
   explanation: 'Without a DNS Firewall, code in Studio can exfiltrate data as DNS queries for a domain its owner controls, ' +
     'even in a VPC without an internet route: the VPC resolver forwards the queries, and security groups do not filter resolver traffic.',
   fix: 'Associate a DNS Firewall rule group with the VPC that allows only the names Studio needs and blocks the rest ' +
-    '(SecureStudioVpc does this by default), or acknowledge the finding if the estate\'s DNS Firewall is associated outside this stack.',
+    '(SecureStudioVpc does this by default), or acknowledge the finding if the estate\'s DNS Firewall is associated outside this app.',
   locations: { 'AWS::SageMaker::Domain': 'Properties/VpcId' },
   check: domainVpcDnsFirewall,
 };

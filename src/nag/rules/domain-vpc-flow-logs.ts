@@ -1,30 +1,41 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource, StackResources } from '../stack-resources';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { notEvaluated, RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 import { isIntrinsic } from '../values';
 
 /**
  * A domain is compliant when its VPC has a flow log of all traffic (`ResourceType`
- * `VPC`, `TrafficType` `ALL`) in the same stack: for a VPC defined in the stack, a flow
- * log whose `ResourceId` refers to it, else found non-compliant; for a VPC given as a
- * literal id, a flow log with that literal `ResourceId`, else not-applicable (its flow
- * logs may be managed elsewhere). A VPC id from a parameter or import is not-applicable.
+ * `VPC`, `TrafficType` `ALL`) anywhere in the app (the network stack of a domain stack
+ * included: imports, parameters and nested-stack outputs are followed): for a VPC
+ * defined in the app, a flow log whose `ResourceId` refers to it, else found
+ * non-compliant; for a VPC given as a literal id, a flow log with that literal
+ * `ResourceId`, else not evaluated (its flow logs may be managed elsewhere). A VPC id
+ * only known at deploy time, or a VPC flow log whose `ResourceId` or `TrafficType` is,
+ * leaves the rule not evaluated.
  */
-export function domainVpcFlowLogs(resource: CfnResource, resources: StackResources): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+export function domainVpcFlowLogs(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const vpc = resources.vpc(resolveResource(resource)?.properties.VpcId);
+  const vpcId = resource.properties.VpcId;
+  const vpc = resources.vpc(vpcId);
   if (!vpc) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('VpcId', vpcId);
   }
-  const logsOfVpc = resources.ofType('AWS::EC2::FlowLog').map((log) => log.properties)
-    .filter((log) => log.ResourceType === 'VPC' && vpc.names(log.ResourceId));
+  const vpcLogs = resources.ofType('AWS::EC2::FlowLog').map((log) => log.properties).filter((log) => log.ResourceType === 'VPC');
+  const logsOfVpc = vpcLogs.filter((log) => vpc.names(log.ResourceId));
   if (logsOfVpc.some((log) => log.TrafficType === 'ALL')) {
     return RuleCompliance.COMPLIANT;
   }
-  if (logsOfVpc.some((log) => isIntrinsic(log.TrafficType)) || !vpc.resource) {
-    return RuleCompliance.NOT_APPLICABLE;
+  const unknownTraffic = logsOfVpc.find((log) => isIntrinsic(log.TrafficType));
+  if (unknownTraffic) {
+    return resources.unknown("the TrafficType of a flow log of the domain's VPC", unknownTraffic.TrafficType);
+  }
+  const unknownVpc = vpcLogs.find((log) => !resources.vpc(log.ResourceId));
+  if (unknownVpc) {
+    return resources.unknown("the ResourceId of a VPC flow log (it may be the domain's VPC)", unknownVpc.ResourceId);
+  }
+  if (!vpc.resource) {
+    return notEvaluated(`the domain's VPC ${vpcId} is not defined in the app; its flow logs may be managed elsewhere`);
   }
   return RuleCompliance.NON_COMPLIANT;
 }

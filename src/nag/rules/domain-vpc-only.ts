@@ -1,22 +1,21 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 
 /**
  * A domain is compliant when `AppNetworkAccessType` is `VpcOnly`. Absent means
  * `PublicInternetOnly`, SageMaker's default: Studio then reaches the internet through a
  * SageMaker-managed network, around the VPC's routes, endpoints and firewall.
  */
-export function domainVpcOnly(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::SageMaker::Domain') {
+export function domainVpcOnly(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::SageMaker::Domain') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const access = resolveResource(resource)?.properties.AppNetworkAccessType;
+  const access = resource.properties.AppNetworkAccessType;
   if (access === undefined) {
     return RuleCompliance.NON_COMPLIANT;
   }
   if (typeof access !== 'string') {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('AppNetworkAccessType', access);
   }
   return access === 'VpcOnly' ? RuleCompliance.COMPLIANT : RuleCompliance.NON_COMPLIANT;
 }

@@ -1,71 +1,60 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { combine, RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { ResolvedResource, resolveResource, StackResources } from '../stack-resources';
-import { asList, field, flatten, isIntrinsic, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { combine, notEvaluated, RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { EXECUTION_ROLE_PATHS, roleOf } from '../studio';
+import { asList, field, flatten, intrinsicOnPath, isIntrinsic, UNRESOLVED } from '../values';
 
 /** AWS-managed SageMaker policies that grant full access: AmazonSageMakerFullAccess, AmazonSageMakerCanvasFullAccess... */
 const SAGEMAKER_FULL_ACCESS = /:iam::aws:policy\/(?:[\w+=,.@-]+\/)*AmazonSageMaker\w*FullAccess$/;
 const AWS_MANAGED_POLICY = /:iam::aws:policy\//;
 /** A policy ARN of an account (literal or `${AWS::AccountId}`): customer-managed. */
 const CUSTOMER_POLICY = /:iam::(\$\{AWS::AccountId\}|\d{12}):policy\//;
-/** The `role/<name>` part of a role ARN whose name is a reference: `...:role/${LogicalId}`. */
-const ROLE_NAME_REFERENCE = /:role\/(?:[\w+=,.@-]+\/)*\$\{([^}.]+)\}$/;
 
 /**
  * A domain (its `DefaultUserSettings` and `DefaultSpaceSettings` execution roles) or a
  * user profile (its `UserSettings` execution role) is non-compliant when a role it runs
- * as, defined in the same stack, has an AWS-managed SageMaker full-access policy
- * (`AmazonSageMaker*FullAccess`) in `ManagedPolicyArns`. A role is found from
- * `Fn::GetAtt [Role, Arn]` or an ARN built around `Ref Role`; a role given as an ARN
- * string or import cannot be checked (not-applicable), nor can a policy ARN that is a
- * parameter.
+ * as, defined in the app (in any stack: imports, parameters and nested-stack outputs are
+ * followed), has an AWS-managed SageMaker full-access policy (`AmazonSageMaker*FullAccess`)
+ * in `ManagedPolicyArns`. A role is found from `Fn::GetAtt [Role, Arn]`, an ARN built
+ * around `Ref Role`, or a literal ARN whose name is a `RoleName` of the app; a role the
+ * app does not define, or a policy ARN only known at deploy time, is not evaluated.
  */
-export function executionRoleNoFullAccess(resource: CfnResource, resources: StackResources): RuleCompliance {
-  const properties = resolveResource(resource)?.properties;
-  let roleArns: unknown[];
-  switch (resource.cfnResourceType) {
-    case 'AWS::SageMaker::Domain':
-      roleArns = [field(properties, 'DefaultUserSettings', 'ExecutionRole'), field(properties, 'DefaultSpaceSettings', 'ExecutionRole')];
-      break;
-    case 'AWS::SageMaker::UserProfile':
-      roleArns = [field(properties, 'UserSettings', 'ExecutionRole')];
-      break;
-    default:
-      return RuleCompliance.NOT_APPLICABLE;
+export function executionRoleNoFullAccess(resource: ResolvedResource, resources: AppResources): Verdict {
+  const paths = EXECUTION_ROLE_PATHS[resource.type];
+  if (paths === undefined) {
+    return RuleCompliance.NOT_APPLICABLE;
   }
-  return combine(roleArns.filter((arn) => arn !== undefined).map((arn) => {
-    const role = arn === UNRESOLVED ? undefined : roleOf(arn, resources);
-    return role ? roleCompliance(role, resources) : RuleCompliance.NOT_APPLICABLE;
+  return combine(paths.map((path) => {
+    const arn = field(resource.properties, ...path);
+    const where = path.join('.');
+    if (arn === undefined) {
+      return RuleCompliance.NOT_APPLICABLE;
+    }
+    if (arn === UNRESOLVED) {
+      return resources.unknown(where, intrinsicOnPath(resource.properties, ...path));
+    }
+    const role = roleOf(arn, resources);
+    if (role) {
+      return roleCompliance(role, resources);
+    }
+    return typeof arn === 'string' ? notEvaluated(`${where} is the role ${arn}, which the app does not define`) : resources.unknown(where, arn);
   }));
 }
 
-function roleOf(arn: unknown, resources: StackResources): ResolvedResource | undefined {
-  const byGetAtt = resources.referenced(arn, 'AWS::IAM::Role', 'Arn');
-  if (byGetAtt) {
-    return byGetAtt;
-  }
-  const name = ROLE_NAME_REFERENCE.exec(flatten(arn) ?? '')?.[1];
-  const role = name === undefined ? undefined : resources.get(name);
-  return role?.type === 'AWS::IAM::Role' ? role : undefined;
-}
-
-function roleCompliance(role: ResolvedResource, resources: StackResources): RuleCompliance {
+function roleCompliance(role: ResolvedResource, resources: AppResources): Verdict {
   const arns = role.properties.ManagedPolicyArns;
+  const where = `ManagedPolicyArns of ${role.logicalId} (${role.stackPath})`;
   if (isIntrinsic(arns)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(where, arns);
   }
-  return combine([RuleCompliance.COMPLIANT, ...asList(arns).map((arn) => {
+  return combine([RuleCompliance.COMPLIANT, ...asList(arns).map((arn): Verdict => {
     if (resources.referenced(arn, 'AWS::IAM::ManagedPolicy')) {
       return RuleCompliance.COMPLIANT;
     }
     const text = flatten(arn);
-    if (text === undefined) {
-      return RuleCompliance.NOT_APPLICABLE;
-    }
-    if (AWS_MANAGED_POLICY.test(text)) {
+    if (text !== undefined && AWS_MANAGED_POLICY.test(text)) {
       return SAGEMAKER_FULL_ACCESS.test(text) ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
     }
-    return CUSTOMER_POLICY.test(text) ? RuleCompliance.COMPLIANT : RuleCompliance.NOT_APPLICABLE;
+    return text !== undefined && CUSTOMER_POLICY.test(text) ? RuleCompliance.COMPLIANT : resources.unknown(`an entry of ${where}`, arn);
   })]);
 }
 

@@ -1,7 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
-import { asList, field, isIntrinsic, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { asList, field, intrinsicOnPath, isIntrinsic, UNRESOLVED } from '../values';
 
 /**
  * A Network Firewall policy is compliant when its stateful engine uses `STRICT_ORDER`
@@ -9,15 +8,19 @@ import { asList, field, isIntrinsic, UNRESOLVED } from '../values';
  * `aws:drop_established`). Without `StatefulEngineOptions.RuleOrder` the engine uses
  * `DEFAULT_ACTION_ORDER`, where pass rules win over drops and there is no default action.
  */
-export function firewallPolicyStrictDrop(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::NetworkFirewall::FirewallPolicy') {
+export function firewallPolicyStrictDrop(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::NetworkFirewall::FirewallPolicy') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const policy = resolveResource(resource)?.properties.FirewallPolicy;
-  const order = field(policy, 'StatefulEngineOptions', 'RuleOrder');
-  const defaults = field(policy, 'StatefulDefaultActions');
-  if ([order, defaults].some((value) => value === UNRESOLVED || isIntrinsic(value))) {
-    return RuleCompliance.NOT_APPLICABLE;
+  const policy = resource.properties.FirewallPolicy;
+  const paths = [['StatefulEngineOptions', 'RuleOrder'], ['StatefulDefaultActions']];
+  const [order, defaults] = paths.map((path) => field(policy, ...path));
+  const unknown = paths.find((path) => {
+    const value = field(policy, ...path);
+    return value === UNRESOLVED || isIntrinsic(value);
+  });
+  if (unknown) {
+    return resources.unknown(['FirewallPolicy', ...unknown].join('.'), intrinsicOnPath(resource.properties, 'FirewallPolicy', ...unknown));
   }
   const drops = asList(defaults).some((action) => action === 'aws:drop_strict' || action === 'aws:drop_established');
   return order === 'STRICT_ORDER' && drops ? RuleCompliance.COMPLIANT : RuleCompliance.NON_COMPLIANT;

@@ -1,7 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { combine, RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
-import { field, flatten, isIntrinsic } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { combine, notEvaluated, RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { field, flatten, intrinsicOnPath, isIntrinsic } from '../values';
 
 /** The port of TLS that a pass rule must not open without an SNI match. */
 const HTTPS_PORT = 443;
@@ -58,24 +57,21 @@ export interface PortMatch {
  * `PASS` of TLS, or of TCP or IP to a destination port that may be 443 (5-tuple rules
  * have no SNI match). Domain lists (`RulesSourceList`) pass TLS only for listed SNIs and
  * are compliant. Rules with `<>` (5-tuple `ANY`) are checked on both ports. A rule with a
- * value only known at deploy time is not-applicable unless its literal parts decide.
+ * value only known at deploy time is not evaluated unless its literal parts decide, and
+ * so is a rule that does not parse. Rules chosen by a condition are checked for each choice.
  */
-export function firewallTlsSniChecked(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::NetworkFirewall::RuleGroup') {
-    return RuleCompliance.NOT_APPLICABLE;
+export function firewallTlsSniChecked(resource: ResolvedResource, resources: AppResources): Verdict {
+  const source = statefulRulesSource(resource, resources);
+  if (source === null || typeof source !== 'object' || !('RulesSource' in source)) {
+    return source as Verdict;
   }
-  const properties = resolveResource(resource)?.properties;
-  const source = field(properties, 'RuleGroup', 'RulesSource');
-  if (properties?.Type !== 'STATEFUL' || source === null || typeof source !== 'object' || isIntrinsic(source)) {
-    return RuleCompliance.NOT_APPLICABLE;
-  }
-  const { RulesString: rulesString, StatefulRules: statefulRules, RulesSourceList: domainList } = source as Record<string, unknown>;
-  const verdicts: RuleCompliance[] = [];
+  const { RulesString: rulesString, StatefulRules: statefulRules, RulesSourceList: domainList } = source.RulesSource;
+  const verdicts: Verdict[] = [];
   if (rulesString !== undefined) {
-    verdicts.push(rulesStringCompliance(rulesString));
+    verdicts.push(rulesStringCompliance(rulesString, resources));
   }
   if (statefulRules !== undefined) {
-    verdicts.push(statefulRulesCompliance(statefulRules));
+    verdicts.push(statefulRulesCompliance(statefulRules, resources));
   }
   if (domainList !== undefined) {
     verdicts.push(RuleCompliance.COMPLIANT);
@@ -83,24 +79,46 @@ export function firewallTlsSniChecked(resource: CfnResource): RuleCompliance {
   return combine(verdicts);
 }
 
-function rulesStringCompliance(value: unknown): RuleCompliance {
+/**
+ * The `RulesSource` of a stateful rule group; not-applicable for other resources and
+ * stateless groups, not-evaluated when the type or the source is only known at deploy time.
+ */
+export function statefulRulesSource(resource: ResolvedResource, resources: AppResources): { RulesSource: Record<string, unknown> } | Verdict {
+  if (resource.type !== 'AWS::NetworkFirewall::RuleGroup') {
+    return RuleCompliance.NOT_APPLICABLE;
+  }
+  const type = resource.properties.Type;
+  if (typeof type !== 'string') {
+    return resources.unknown('Type', type);
+  }
+  if (type !== 'STATEFUL') {
+    return RuleCompliance.NOT_APPLICABLE;
+  }
+  const source = field(resource.properties, 'RuleGroup', 'RulesSource');
+  if (source === null || typeof source !== 'object' || isIntrinsic(source)) {
+    return resources.unknown('RuleGroup.RulesSource', intrinsicOnPath(resource.properties, 'RuleGroup', 'RulesSource'));
+  }
+  return { RulesSource: source as Record<string, unknown> };
+}
+
+function rulesStringCompliance(value: unknown, resources: AppResources): Verdict {
   const text = flatten(value);
   if (text === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('RulesString', value);
   }
   return combine(suricataRuleLines(text).map((line) => {
     const rule = parseSuricataRule(line);
-    return rule ? verdict(passesTlsUnchecked(rule)) : RuleCompliance.NOT_APPLICABLE;
+    return rule ? verdict(passesTlsUnchecked(rule), line) : notEvaluated(`the rule '${line}' does not parse`);
   }));
 }
 
-function statefulRulesCompliance(value: unknown): RuleCompliance {
+function statefulRulesCompliance(value: unknown, resources: AppResources): Verdict {
   if (!Array.isArray(value)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown('StatefulRules', value);
   }
-  return combine(value.map((entry) => {
+  return combine(value.map((entry, i) => {
     const rule = fiveTupleRule(entry);
-    return rule ? verdict(passesTlsUnchecked(rule)) : RuleCompliance.NOT_APPLICABLE;
+    return rule ? verdict(passesTlsUnchecked(rule), `StatefulRules[${i}]`) : resources.unknown(`the Header of StatefulRules[${i}]`, field(entry, 'Header'));
   }));
 }
 
@@ -125,9 +143,9 @@ function fiveTupleRule(entry: unknown): SuricataRule | undefined {
   };
 }
 
-function verdict(passesUnchecked: Truth): RuleCompliance {
+function verdict(passesUnchecked: Truth, rule: string): Verdict {
   if (passesUnchecked === undefined) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return notEvaluated(`whether '${rule}' passes TLS unchecked depends on values only known at deploy time`);
   }
   return passesUnchecked ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
 }

@@ -1,9 +1,9 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { combine, RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
-import { field, isIntrinsic, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { combine, NotEvaluated, RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { field, intrinsicOnPath, isIntrinsic, UNRESOLVED } from '../values';
 
 const APPS = ['JupyterLabAppSettings', 'CodeEditorAppSettings'];
+const IDLE_SETTINGS = ['AppLifecycleManagement', 'IdleSettings'];
 
 /**
  * A domain is compliant when `DefaultUserSettings` turn on idle shutdown
@@ -13,42 +13,57 @@ const APPS = ['JupyterLabAppSettings', 'CodeEditorAppSettings'];
  * when its `UserSettings` turn it off for either app, compliant when they turn it on,
  * and not-applicable when they leave it to the domain.
  */
-export function idleShutdownEnabled(resource: CfnResource): RuleCompliance {
-  const properties = resolveResource(resource)?.properties;
-  switch (resource.cfnResourceType) {
+export function idleShutdownEnabled(resource: ResolvedResource, resources: AppResources): Verdict {
+  const settings = (...path: string[]) => new IdleSettings(resource.properties, [...path, ...IDLE_SETTINGS], resources);
+  switch (resource.type) {
     case 'AWS::SageMaker::Domain':
       return combine([
-        ...APPS.map((app) => requiredIdleShutdown(field(properties, 'DefaultUserSettings', app, 'AppLifecycleManagement', 'IdleSettings'))),
-        notTurnedOff(field(properties, 'DefaultSpaceSettings', 'JupyterLabAppSettings', 'AppLifecycleManagement', 'IdleSettings'), RuleCompliance.COMPLIANT),
+        ...APPS.map((app) => settings('DefaultUserSettings', app).required()),
+        settings('DefaultSpaceSettings', 'JupyterLabAppSettings').notTurnedOff(RuleCompliance.COMPLIANT),
       ]);
     case 'AWS::SageMaker::UserProfile':
-      return combine(APPS.map((app) =>
-        notTurnedOff(field(properties, 'UserSettings', app, 'AppLifecycleManagement', 'IdleSettings'), RuleCompliance.NOT_APPLICABLE)));
+      return combine(APPS.map((app) => settings('UserSettings', app).notTurnedOff(RuleCompliance.NOT_APPLICABLE)));
     default:
       return RuleCompliance.NOT_APPLICABLE;
   }
 }
 
-function requiredIdleShutdown(idle: unknown): RuleCompliance {
-  const management = field(idle, 'LifecycleManagement');
-  const timeout = field(idle, 'IdleTimeoutInMinutes');
-  if (management === UNRESOLVED || isIntrinsic(management)) {
-    return RuleCompliance.NOT_APPLICABLE;
-  }
-  return management === 'ENABLED' && timeout !== undefined && timeout !== UNRESOLVED
-    ? RuleCompliance.COMPLIANT
-    : RuleCompliance.NON_COMPLIANT;
-}
+/** The `IdleSettings` of one app of the settings at a path. */
+class IdleSettings {
+  constructor(private readonly properties: unknown, private readonly path: string[], private readonly resources: AppResources) {}
 
-function notTurnedOff(idle: unknown, whenUnset: RuleCompliance): RuleCompliance {
-  const management = field(idle, 'LifecycleManagement');
-  if (management === UNRESOLVED || isIntrinsic(management)) {
-    return RuleCompliance.NOT_APPLICABLE;
+  /** Compliant when idle shutdown is enabled with a timeout; absent is non-compliant. */
+  public required(): Verdict {
+    const management = this.read('LifecycleManagement');
+    if (typeof management !== 'string' && management !== undefined) {
+      return management;
+    }
+    const timeout = field(this.properties, ...this.path, 'IdleTimeoutInMinutes');
+    return management === 'ENABLED' && timeout !== undefined && timeout !== UNRESOLVED
+      ? RuleCompliance.COMPLIANT
+      : RuleCompliance.NON_COMPLIANT;
   }
-  if (management === undefined) {
-    return whenUnset;
+
+  /** Non-compliant when idle shutdown is disabled; `whenUnset` when not set. */
+  public notTurnedOff(whenUnset: Verdict): Verdict {
+    const management = this.read('LifecycleManagement');
+    if (typeof management !== 'string' && management !== undefined) {
+      return management;
+    }
+    if (management === undefined) {
+      return whenUnset;
+    }
+    return management === 'DISABLED' ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
   }
-  return management === 'DISABLED' ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
+
+  /** The value of a setting, or the not-evaluated verdict when it is only known at deploy time. */
+  private read(key: string): string | undefined | NotEvaluated {
+    const value = field(this.properties, ...this.path, key);
+    if (value === UNRESOLVED || isIntrinsic(value)) {
+      return this.resources.unknown([...this.path, key].join('.'), intrinsicOnPath(this.properties, ...this.path, key));
+    }
+    return value === undefined ? undefined : String(value);
+  }
 }
 
 export const IDLE_SHUTDOWN_ENABLED: StudioRule = {

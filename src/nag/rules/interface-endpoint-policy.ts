@@ -1,27 +1,31 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { isEndpointOf } from '../endpoints';
 import { endpointPolicyCompliance, hasCondition, isAllow, isAnyPrincipal } from '../policy';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 import { asList, isIntrinsic } from '../values';
 
 /**
- * An interface endpoint is compliant when it has a `PolicyDocument` that is not the
+ * An interface endpoint of an AWS service is compliant when it has a `PolicyDocument`
+ * (an object, a JSON string, or JSON written with `Fn::Sub`/`Fn::Join`) that is not the
  * default one. A document counts as the default (full access) when it has an
  * unconditioned `Allow` of action `*` on resource `*` to principal `*` and no `Deny`
- * statement that could narrow it. Other endpoint types are not-applicable.
+ * statement that could narrow it. Endpoints to a PrivateLink endpoint service
+ * (`com.amazonaws.vpce.*`, or any name that is not an AWS service's), which take no
+ * policy, and other endpoint types are not-applicable; a service name only known at
+ * deploy time is not evaluated.
  */
-export function interfaceEndpointPolicy(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::EC2::VPCEndpoint') {
+export function interfaceEndpointPolicy(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::EC2::VPCEndpoint') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const properties = resolveResource(resource)?.properties ?? {};
-  if (properties.VpcEndpointType !== 'Interface') {
-    return RuleCompliance.NOT_APPLICABLE;
+  const concerned = isEndpointOf('aws-interface', resource, resources);
+  if (concerned !== true) {
+    return concerned === false ? RuleCompliance.NOT_APPLICABLE : concerned;
   }
-  return endpointPolicyCompliance(properties.PolicyDocument, (statements) =>
+  return endpointPolicyCompliance(resource.properties.PolicyDocument, (statements) =>
     statements.some((s) => isAllow(s) && !hasCondition(s) && isAnyPrincipal(s.Principal)
       && includesWildcard(s.Action) && includesWildcard(s.Resource))
-    && !statements.some((s) => s.Effect === 'Deny' || isIntrinsic(s)));
+    && !statements.some((s) => s.Effect === 'Deny' || isIntrinsic(s)), resources);
 }
 
 function includesWildcard(value: unknown): boolean {

@@ -1,7 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
-import { field, isIntrinsic, UNRESOLVED } from '../values';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
+import { field, intrinsicOnPath, isIntrinsic, UNRESOLVED } from '../values';
 
 /**
  * A domain (`DefaultUserSettings`) or user profile (`UserSettings`) is compliant when
@@ -9,18 +8,18 @@ import { field, isIntrinsic, UNRESOLVED } from '../values';
  * `SharingSettings` a domain does not allow sharing (SageMaker's default); a profile
  * without it inherits the domain's (not-applicable).
  */
-export function notebookSharingEncrypted(resource: CfnResource): RuleCompliance {
-  const settingsKey = { 'AWS::SageMaker::Domain': 'DefaultUserSettings', 'AWS::SageMaker::UserProfile': 'UserSettings' }[resource.cfnResourceType];
+export function notebookSharingEncrypted(resource: ResolvedResource, resources: AppResources): Verdict {
+  const settingsKey = { 'AWS::SageMaker::Domain': 'DefaultUserSettings', 'AWS::SageMaker::UserProfile': 'UserSettings' }[resource.type];
   if (settingsKey === undefined) {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const sharing = field(resolveResource(resource)?.properties, settingsKey, 'SharingSettings');
+  const sharing = field(resource.properties, settingsKey, 'SharingSettings');
   if (sharing === undefined) {
-    return resource.cfnResourceType === 'AWS::SageMaker::Domain' ? RuleCompliance.COMPLIANT : RuleCompliance.NOT_APPLICABLE;
+    return resource.type === 'AWS::SageMaker::Domain' ? RuleCompliance.COMPLIANT : RuleCompliance.NOT_APPLICABLE;
   }
   const option = field(sharing, 'NotebookOutputOption');
   if (option === UNRESOLVED || isIntrinsic(option)) {
-    return RuleCompliance.NOT_APPLICABLE;
+    return resources.unknown(`${settingsKey}.SharingSettings.NotebookOutputOption`, intrinsicOnPath(resource.properties, settingsKey, 'SharingSettings', 'NotebookOutputOption'));
   }
   if (option === undefined || option === 'Disabled') {
     return RuleCompliance.COMPLIANT;

@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { AppResources, ResolvedResource } from '../app-resources';
+import { isEndpointOf } from '../endpoints';
 import { endpointPolicyCompliance, hasCondition, isAllow } from '../policy';
-import { RuleCompliance, RuleLevel, StudioRule } from '../rule';
-import { resolveResource } from '../stack-resources';
+import { RuleCompliance, RuleLevel, StudioRule, Verdict } from '../rule';
 import { asList, flatten } from '../values';
 
 const FULL_ACTIONS = ['*', 's3:*'];
@@ -13,22 +13,21 @@ const ALL_S3_RESOURCES = /^(\*|arn:(\$\{AWS::Partition\}|[^:]+):s3:::\*)$/;
  * `.s3`) is non-compliant when it has no `PolicyDocument` (S3's default is full
  * access), or a statement that allows `*` or `s3:*` on `*` (or `arn:<partition>:s3:::*`)
  * without a condition, or an `Allow` with `NotAction` or `NotResource` without a
- * condition. Principals do not matter: the endpoint decides which buckets the VPC can reach.
+ * condition. Principals do not matter: the endpoint decides which buckets the VPC can
+ * reach. The document may be an object, a JSON string, or JSON written with `Fn::Sub`/`Fn::Join`.
  */
-export function s3GatewayEndpointPolicy(resource: CfnResource): RuleCompliance {
-  if (resource.cfnResourceType !== 'AWS::EC2::VPCEndpoint') {
+export function s3GatewayEndpointPolicy(resource: ResolvedResource, resources: AppResources): Verdict {
+  if (resource.type !== 'AWS::EC2::VPCEndpoint') {
     return RuleCompliance.NOT_APPLICABLE;
   }
-  const properties = resolveResource(resource)?.properties ?? {};
-  const type = properties.VpcEndpointType ?? 'Gateway';
-  const service = flatten(properties.ServiceName);
-  if (type !== 'Gateway' || service === undefined || !service.endsWith('.s3')) {
-    return RuleCompliance.NOT_APPLICABLE;
+  const concerned = isEndpointOf('s3-gateway', resource, resources);
+  if (concerned !== true) {
+    return concerned === false ? RuleCompliance.NOT_APPLICABLE : concerned;
   }
-  return endpointPolicyCompliance(properties.PolicyDocument, (statements) => statements.some((s) => isAllow(s) && !hasCondition(s) && (
+  return endpointPolicyCompliance(resource.properties.PolicyDocument, (statements) => statements.some((s) => isAllow(s) && !hasCondition(s) && (
     s.NotAction !== undefined || s.NotResource !== undefined
     || (asList(s.Action).some((a) => typeof a === 'string' && FULL_ACTIONS.includes(a.toLowerCase()))
-      && asList(s.Resource).some((r) => ALL_S3_RESOURCES.test(flatten(r) ?? ''))))));
+      && asList(s.Resource).some((r) => ALL_S3_RESOURCES.test(flatten(r) ?? ''))))), resources);
 }
 
 export const S3_GATEWAY_ENDPOINT_POLICY: StudioRule = {
