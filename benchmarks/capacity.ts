@@ -1,11 +1,13 @@
 /**
  * Capacity probes: stacks of the library's constructs (without cdk-nag) grown along one
- * dimension, to see which AWS limit stops them and where.
+ * dimension, to see which AWS limit stops them and where. Run alone
+ * (`ts-node --project benchmarks/tsconfig.json benchmarks/capacity.ts`), it prints how many
+ * data buckets a SecureStudio accepts; `npx projen benchmark` prints that among the rest.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { resourcesOf, synthTemplates, Templates } from '../examples/template-summary';
-import { SecureStudioVpc, StudioDomain, VpceRestrictedBucket } from '../src';
+import { policySizeLines, resourcesOf, synthTemplates, Templates } from '../examples/template-summary';
+import { DataBucketAccess, SecureStudio, SecureStudioVpc, StudioDomain, VpceRestrictedBucket } from '../src';
 
 const PROBE = 'Probe';
 const PROFILES_PROBED = 10;
@@ -40,26 +42,74 @@ function bucketError(count: number): string | undefined {
 }
 
 /**
- * The largest number of buckets that synthesizes on one S3 endpoint (doubling, then
- * bisection), and the error one more bucket gives. Bounded: at the latest, the
- * 500-resource limit stops the doubling.
+ * The largest count for which `errorAt` reports no error (doubling, then bisection), and
+ * the error one more gives. `errorAt` must fail from some count on, and for every count after.
  */
-export function bucketsPerS3Endpoint(): { buckets: number; errorBeyond: string } {
+function largestThatSynthesizes(errorAt: (count: number) => string | undefined): { count: number; errorBeyond: string } {
   let fits = 0;
   let fails = 1;
-  while (bucketError(fails) === undefined) {
+  while (errorAt(fails) === undefined) {
     fits = fails;
     fails *= 2;
   }
   while (fails - fits > 1) {
     const middle = Math.floor((fits + fails) / 2);
-    if (bucketError(middle) === undefined) {
+    if (errorAt(middle) === undefined) {
       fits = middle;
     } else {
       fails = middle;
     }
   }
-  return { buckets: fits, errorBeyond: bucketError(fails)! };
+  return { count: fits, errorBeyond: errorAt(fails)! };
+}
+
+/**
+ * The largest number of buckets that synthesizes on one S3 endpoint, and the error one
+ * more bucket gives. Bounded: at the latest, the 500-resource limit stops the doubling.
+ */
+export function bucketsPerS3Endpoint(): { buckets: number; errorBeyond: string } {
+  const { count, errorBeyond } = largestThatSynthesizes(bucketError);
+  return { buckets: count, errorBeyond };
+}
+
+/** A SecureStudio with `count` data buckets, half read/write (dataBuckets), half read-only (dataBucketAccess). */
+function secureStudio(stack: Stack, count: number): SecureStudio {
+  const readWrite = Math.ceil(count / 2);
+  return new SecureStudio(stack, 'Studio', {
+    team: 'probe',
+    dataBuckets: Array.from({ length: readWrite }, (_, i) => `data-${i}`),
+    dataBucketAccess: Array.from({ length: count - readWrite }, (_, i) => ({ name: `raw-${i}`, access: DataBucketAccess.READ_ONLY })),
+  });
+}
+
+/** Synthesizes a SecureStudio with `count` (at least 1) data buckets; returns the error, if any. */
+function secureStudioError(count: number): string | undefined {
+  try {
+    synthProbe((stack) => secureStudio(stack, count));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * The largest number of data buckets a SecureStudio (defaults otherwise, environment-agnostic
+ * stack) synthesizes with, found by synthesizing; the error one more bucket gives; and, at
+ * that number, its resource count and the largest policy of each kind.
+ */
+export function dataBucketsPerSecureStudio(): { buckets: number; errorBeyond: string; resources: number; policySizes: string[] } {
+  const { count, errorBeyond } = largestThatSynthesizes(secureStudioError);
+  const template = synthProbe((stack) => secureStudio(stack, count));
+  return { buckets: count, errorBeyond, resources: resourcesOf(template).length, policySizes: policySizeLines(template) };
+}
+
+/** Prints what `dataBucketsPerSecureStudio` finds. */
+export function printSecureStudioBucketCapacity(): void {
+  const { buckets, errorBeyond, resources, policySizes } = dataBucketsPerSecureStudio();
+  console.log(`\nSecureStudio data buckets (half read/write, half read-only): ${buckets} synthesize (${resources} resources); one more fails with:`);
+  console.log(`  ${errorBeyond.split('\n')[0]}`);
+  console.log(`  policies at ${buckets} buckets (template characters, references as intrinsics):`);
+  policySizes.forEach((line) => console.log(`    ${line}`));
 }
 
 function domainStackResources(profiles: number, ownSecurityGroup: boolean): number {
@@ -84,4 +134,8 @@ export function profileResources(): { domainStack: number; perSharedSgProfile: n
   const perProfile = (ownSecurityGroup: boolean) =>
     (domainStackResources(PROFILES_PROBED, ownSecurityGroup) - domainStack) / PROFILES_PROBED;
   return { domainStack, perSharedSgProfile: perProfile(false), perOwnSgProfile: perProfile(true) };
+}
+
+if (require.main === module) {
+  printSecureStudioBucketCapacity();
 }

@@ -1,12 +1,12 @@
 /**
  * Prints, for this machine, what the example environment costs to synthesize and how close
  * it is to AWS limits: synth times, resources per stack, the largest policy of each kind,
- * how many buckets one S3 endpoint and how many user profiles one stack hold, and the
+ * how many buckets one S3 endpoint and one SecureStudio hold, how many user profiles one stack holds, and the
  * estimated fixed monthly cost of each stack. Numbers to read, never a pass/fail.
  */
 import { performance } from 'perf_hooks';
 import { Stack } from 'aws-cdk-lib';
-import { bucketsPerS3Endpoint, profileResources } from './capacity';
+import { bucketsPerS3Endpoint, printSecureStudioBucketCapacity, profileResources } from './capacity';
 import { buildExampleApp } from '../examples/app';
 import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from '../examples/template-summary';
 
@@ -89,6 +89,7 @@ function main(): void {
   printTimings(Object.keys(templates));
   printStacks(templates);
   printBucketCapacity();
+  printSecureStudioBucketCapacity();
   printProfileCapacity(templates);
 }
 

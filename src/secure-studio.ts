@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -8,6 +8,7 @@ import { DnsFirewallMode } from './network/dns-firewall';
 import { EgressFirewall, EgressTlsInspection } from './network/egress-firewall';
 import { SecureStudioVpc } from './network/secure-studio-vpc';
 import { StudioEgress, StudioEgressMode } from './network/studio-egress';
+import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
 import { invalid } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
@@ -36,6 +37,29 @@ export interface StudioUser {
   readonly name: string;
   /** The user's persona, which chooses the role their apps run as. */
   readonly persona: StudioPersona;
+}
+
+/**
+ * What the data scientist, MLOps and job roles of a SecureStudio may do in a data bucket.
+ */
+export enum DataBucketAccess {
+  /** Read, write and delete objects (a delete leaves the object's versions). */
+  READ_WRITE = 'READ_WRITE',
+  /**
+   * Read objects only, e.g. raw data. Grant writers yourself, e.g.
+   * `studio.findBucket('raw')!.grantWrite(ingestionRole)`.
+   */
+  READ_ONLY = 'READ_ONLY',
+}
+
+/**
+ * A data bucket of a SecureStudio with its access level.
+ */
+export interface DataBucket {
+  /** The bucket name, as in `dataBuckets` (e.g. 'raw-data'). */
+  readonly name: string;
+  /** What the data scientist, MLOps and job roles may do in the bucket. */
+  readonly access: DataBucketAccess;
 }
 
 /**
@@ -104,11 +128,23 @@ export interface SecureStudioProps {
   /**
    * Names of the data buckets (lower-case letters, digits and hyphens, e.g. 'data',
    * 'models'), each a VpceRestrictedBucket that the data scientist, MLOps and job roles
-   * may read and write. They share one KMS key and one access-log bucket.
+   * may read and write. With `dataBucketAccess`, the environment has the buckets of both.
+   * All share one KMS key and one access-log bucket; the roles reach them by tag, so their
+   * policies do not grow with the number of buckets. At most 115 buckets in all (the S3
+   * endpoint policy's limit).
    *
-   * @default ['data']
+   * @default - ['data'], or none when `dataBucketAccess` is given
    */
   readonly dataBuckets?: string[];
+
+  /**
+   * Data buckets with an access level, e.g.
+   * `[{ name: 'raw', access: DataBucketAccess.READ_ONLY }]`, besides those of
+   * `dataBuckets`. A name may appear only once across both.
+   *
+   * @default - none
+   */
+  readonly dataBucketAccess?: DataBucket[];
 
   /**
    * The Studio users, each with a user profile, the role of their persona, the team tag
@@ -183,7 +219,7 @@ export class SecureStudio extends Construct {
   public readonly network: SecureStudioVpc;
   /** The egress firewall, with `StudioEgress.FIREWALL_READY`. */
   public readonly firewall?: EgressFirewall;
-  /** The data buckets, in the order of `dataBuckets`. */
+  /** The data buckets: those of `dataBuckets`, then those of `dataBucketAccess`, in their order. */
   public readonly buckets: VpceRestrictedBucket[];
   /** The key SageMaker jobs must use for volumes and outputs. */
   public readonly jobEncryptionKey: kms.IKey;
@@ -222,7 +258,7 @@ export class SecureStudio extends Construct {
       outputEncryptionKey: this.jobEncryptionKey,
       networkPerimeter: props.networkPerimeter,
     });
-    this.buckets = this.createBuckets(props.dataBuckets ?? ['data'], props.dataEncryptionKey, removalPolicy);
+    this.buckets = this.createBuckets(dataBucketsOf(props), props.dataEncryptionKey, removalPolicy);
 
     this.domain = new StudioDomain(this, 'Domain', {
       network: this.network,
@@ -269,27 +305,44 @@ export class SecureStudio extends Construct {
     return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains, tlsInspection });
   }
 
-  private createBuckets(names: string[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {
-    if (names.length === 0) {
-      invalid(NAME, 'dataBuckets', 'empty', "at least one bucket name, e.g. ['data']");
-    }
+  /**
+   * The data buckets, tagged for this environment and with tag-based access (S3 ABAC), and
+   * the data scientist, MLOps and job roles' access to them: one statement per access level
+   * whatever the number of buckets (docs/decisions/022-environment-bucket-access.md).
+   */
+  private createBuckets(dataBuckets: NamedDataBucket[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {
+    validateDataBuckets(dataBuckets);
+    // Unique among the stacks of an account and region, and across regions.
+    const environmentId = `${Stack.of(this).region}/${Names.uniqueResourceName(this, { maxLength: 128 })}`;
     const buckets: VpceRestrictedBucket[] = [];
-    for (const name of names) {
-      if (!BUCKET_NAME_PATTERN.test(name) || buckets.some((bucket) => bucket.node.id === bucketId(name))) {
-        invalid(NAME, 'dataBuckets', `'${name}' is not a usable bucket name or is listed twice`,
-          'distinct names of lower-case letters, digits and hyphens, starting with a letter, at most 31 characters');
-      }
+    dataBuckets.forEach(({ name, access }, index) => {
       const [first] = buckets;
-      const bucket = new VpceRestrictedBucket(this, bucketId(name), {
+      const bucket = registerOnEndpoint(name, index, dataBuckets.length, () => new VpceRestrictedBucket(this, bucketId(name), {
         network: this.network,
         encryptionKey: first?.encryptionKey ?? encryptionKey,
         serverAccessLogsBucket: first?.serverAccessLogsBucket,
         removalPolicy,
-      });
-      for (const role of [this.personas.dataScientistRole, this.personas.mlopsRole, this.personas.jobRole]) {
-        bucket.grantReadWrite(role);
+        tagBasedAccess: true,
+      }));
+      for (const [key, value] of Object.entries(environmentBucketTags(environmentId, access === DataBucketAccess.READ_WRITE))) {
+        Tags.of(bucket.bucket).add(key, value);
       }
       buckets.push(bucket);
+    });
+    const write = dataBuckets.some((bucket) => bucket.access === DataBucketAccess.READ_WRITE);
+    const statements = [
+      ...environmentBucketStatements(this, environmentId, { write }),
+      ...denyTaggingBucketsIntoEnvironments().map((statement) => ({ statement })),
+    ];
+    const key = buckets[0].encryptionKey;
+    for (const role of [this.personas.dataScientistRole, this.personas.mlopsRole, this.personas.jobRole]) {
+      addScopedStatements(role, statements);
+      // The buckets share one key: one statement, whatever the number of buckets.
+      if (write) {
+        key.grantEncryptDecrypt(role);
+      } else {
+        key.grantDecrypt(role);
+      }
     }
     return buckets;
   }
@@ -303,6 +356,64 @@ export class SecureStudio extends Construct {
       default:
         return this.personas.defaultRole;
     }
+  }
+}
+
+/** A data bucket, with the prop that names it (for error messages). */
+interface NamedDataBucket extends DataBucket {
+  readonly prop: 'dataBuckets' | 'dataBucketAccess';
+}
+
+/** The data buckets of both props: `dataBuckets` (read/write), then `dataBucketAccess`. */
+function dataBucketsOf(props: SecureStudioProps): NamedDataBucket[] {
+  const readWrite = props.dataBuckets ?? (props.dataBucketAccess ? [] : ['data']);
+  return [
+    ...readWrite.map((name) => ({ name, access: DataBucketAccess.READ_WRITE, prop: 'dataBuckets' as const })),
+    ...(props.dataBucketAccess ?? []).map((bucket) => ({ name: bucket.name, access: bucket.access, prop: 'dataBucketAccess' as const })),
+  ];
+}
+
+function validateDataBuckets(dataBuckets: NamedDataBucket[]): void {
+  if (dataBuckets.length === 0) {
+    invalid(NAME, 'dataBuckets', 'no data bucket', "at least one bucket name, e.g. ['data'], in dataBuckets or dataBucketAccess");
+  }
+  const seen = new Map<string, NamedDataBucket>();
+  for (const bucket of dataBuckets) {
+    const { name, prop } = bucket;
+    if (!BUCKET_NAME_PATTERN.test(name)) {
+      invalid(NAME, prop, `'${name}' is not a usable bucket name`, 'lower-case letters, digits and hyphens, starting with a letter, at most 31 characters');
+    }
+    if (!Object.values(DataBucketAccess).includes(bucket.access)) {
+      invalid(NAME, prop, `bucket '${name}' has no access level`, 'access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY');
+    }
+    const other = seen.get(bucketId(name));
+    if (other?.name === name) {
+      invalid(NAME, prop, `'${name}' is listed ${other.prop === prop ? `twice in ${prop}` : 'in both dataBuckets and dataBucketAccess'}`,
+        'each name once: in dataBuckets for read/write, or in dataBucketAccess with its access level');
+    }
+    if (other) {
+      invalid(NAME, prop, `'${name}' and '${other.name}' make the same construct id '${bucketId(name)}'`, 'names that differ in more than their hyphens');
+    }
+    seen.set(bucketId(name), bucket);
+  }
+}
+
+/**
+ * Creates a data bucket, which registers on the network's S3 endpoint policy; when the
+ * policy is full, says which SecureStudio prop to change.
+ */
+function registerOnEndpoint(name: string, index: number, count: number, create: () => VpceRestrictedBucket): VpceRestrictedBucket {
+  try {
+    return create();
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!message.startsWith('S3EndpointPolicy allowBucket:')) {
+      throw error;
+    }
+    return invalid(NAME, 'dataBuckets', `${count} data buckets, but the S3 endpoint policy of the network holds ${index}: bucket '${name}' ` +
+      `would take it over its size limit (${message.slice(0, message.indexOf(';'))})`,
+    `at most ${index} buckets in dataBuckets and dataBucketAccess together: keep datasets apart by prefix in fewer buckets, ` +
+      'or split them over two SecureStudio environments (each has its own network and S3 endpoint)');
   }
 }
 

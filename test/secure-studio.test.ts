@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { rules } from 'cdk-nag';
 import { PersonaNetworkPerimeter } from '../src/identity/network-perimeter';
 import { StudioEgress } from '../src/network/studio-egress';
-import { SecureStudio, SecureStudioProps, StudioPersona } from '../src/secure-studio';
+import { DataBucketAccess, SecureStudio, SecureStudioProps, StudioPersona } from '../src/secure-studio';
 import { nagErrors } from './helpers/nag';
 import { agnosticStack, concreteStack } from './helpers/stacks';
 
@@ -67,16 +68,31 @@ describe('the default environment', () => {
     expect(statements).not.toContain('AllowPrincipalsOfThisAccount');
   });
 
-  test('the data scientist, MLOps and job roles may read and write the buckets; the default role may not', () => {
+  test('the data scientist, MLOps and job roles reach the buckets by tag, in statements that name no bucket; the default role does not', () => {
     const grants = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('[Gg]rant') } });
-    const granted = Object.values(grants).map((policy: any) => JSON.stringify(policy.Properties));
+    const granted = Object.values(grants).map((policy: any) => policy.Properties);
     for (const role of ['DataScientistRole', 'MlopsRole', 'JobRole']) {
-      const policy = granted.find((text) => text.includes(`StudioPersonas${role}`));
+      const policy = granted.find((properties) => JSON.stringify(properties.Roles).includes(`StudioPersonas${role}`));
       expect(policy).toBeDefined();
-      expect(policy).toContain('StudioDataBucket');
-      expect(policy).toContain('StudioModelsBucket');
+      const sids = policy.PolicyDocument.Statement.map((statement: any) => statement.Sid);
+      expect(sids).toEqual(expect.arrayContaining(['ReadEnvironmentBuckets', 'WriteEnvironmentBucketsTaggedReadWrite',
+        'DenyTaggingBucketsIntoEnvironments', 'DenyBucketTaggingAndAbacChanges']));
+      const text = JSON.stringify(policy.PolicyDocument);
+      expect(text).toContain('StudioDataBucketKey');
+      expect(text).not.toMatch(/Studio(Data|Models)BucketResource/);
     }
-    expect(granted.some((text) => text.includes('StudioPersonasDefaultRole'))).toBe(false);
+    expect(granted.some((properties) => JSON.stringify(properties.Roles).includes('StudioPersonasDefaultRole'))).toBe(false);
+  });
+
+  test('each bucket has ABAC enabled and the environment\'s tags', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { AbacStatus: 'Enabled' } }));
+    expect(buckets).toHaveLength(2);
+    const environments = new Set(buckets.map((bucket: any) => {
+      const tags = Object.fromEntries(bucket.Properties.Tags.map((tag: any) => [tag.Key, tag.Value]));
+      expect(tags['cdk-secure-studio:access']).toBe('read-write');
+      return JSON.stringify(tags['cdk-secure-studio:environment']);
+    }));
+    expect([...environments]).toEqual([JSON.stringify({ 'Fn::Join': ['', [{ Ref: 'AWS::Region' }, '/TestStudioEC01FB56']] })]);
   });
 
   test('jobs must use the environment key, subnets and security group', () => {
@@ -114,6 +130,86 @@ describe('the persona network perimeter', () => {
   });
 });
 
+describe('data buckets with access levels', () => {
+  const grantsOf = (template: Template, role: string) => Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+    .map((policy: any) => policy.Properties)
+    .find((properties) => properties.Description?.includes('granted') && JSON.stringify(properties.Roles).includes(`StudioPersonas${role}`));
+
+  test('dataBucketAccess adds buckets after dataBuckets; a read-only bucket carries the read-only tag', () => {
+    const { studio, template } = build({ dataBuckets: ['data'], dataBucketAccess: [{ name: 'raw-data', access: DataBucketAccess.READ_ONLY }] });
+    expect(studio.buckets.map((bucket) => bucket.node.id)).toEqual(['DataBucket', 'RawDataBucket']);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      AbacStatus: 'Enabled',
+      Tags: Match.arrayWith([{ Key: 'cdk-secure-studio:access', Value: 'read-only' }]),
+    });
+  });
+
+  test('dataBucketAccess alone replaces the default bucket', () => {
+    const { studio } = build({ dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_WRITE }] });
+    expect(studio.buckets.map((bucket) => bucket.node.id)).toEqual(['RawBucket']);
+  });
+
+  test('with read-only buckets only, the roles may read and decrypt, and neither write nor encrypt', () => {
+    const { template } = build({ dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_ONLY }] });
+    for (const role of ['DataScientistRole', 'MlopsRole', 'JobRole']) {
+      const statements = grantsOf(template, role).PolicyDocument.Statement;
+      expect(statements.map((statement: any) => statement.Sid)).not.toContain('WriteEnvironmentBucketsTaggedReadWrite');
+      expect(statements.flatMap((statement: any) => [statement.Action].flat())).not.toContain('kms:Encrypt');
+      expect(statements.flatMap((statement: any) => [statement.Action].flat())).toContain('kms:Decrypt');
+    }
+  });
+
+  test('100 data buckets synthesize with every IAM policy under its limit, and the grants do not grow with the buckets', () => {
+    const sizes = (count: number) => {
+      const { template } = build({
+        dataBuckets: Array.from({ length: count / 2 }, (_, i) => `data-${i}`),
+        dataBucketAccess: Array.from({ length: count / 2 }, (_, i) => ({ name: `raw-${i}`, access: DataBucketAccess.READ_ONLY })),
+      });
+      const policies = (type: string, property: string) => Object.values(template.findResources(type))
+        .map((resource: any) => JSON.stringify(resource.Properties[property]).length);
+      expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(500);
+      return {
+        managed: policies('AWS::IAM::ManagedPolicy', 'PolicyDocument'),
+        buckets: policies('AWS::S3::BucketPolicy', 'PolicyDocument'),
+        endpoint: Math.max(...Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))
+          .map((resource: any) => JSON.stringify(resource.Properties.PolicyDocument).length)),
+        grants: JSON.stringify(grantsOf(template, 'DataScientistRole').PolicyDocument).length,
+      };
+    };
+    const hundred = sizes(100);
+    expect(hundred.buckets).toHaveLength(100 + 1); // and the access-log bucket
+    expect(Math.max(...hundred.managed)).toBeLessThanOrEqual(6_144);
+    expect(Math.max(...hundred.buckets)).toBeLessThanOrEqual(20_480);
+    expect(hundred.endpoint).toBeLessThanOrEqual(20_480);
+    expect(hundred.grants).toBe(sizes(2).grants);
+  });
+
+  test('past the S3 endpoint policy\'s capacity, the error says which props to change', () => {
+    expect(() => build({ dataBuckets: Array.from({ length: 116 }, (_, i) => `data-${i}`) })).toThrow(
+      /^SecureStudio dataBuckets: 116 data buckets, but the S3 endpoint policy of the network holds 115: bucket 'data-115' would take it over its size limit \(S3EndpointPolicy allowBucket: .* over the limit of 20480\); at most 115 buckets in dataBuckets and dataBucketAccess together: keep datasets apart by prefix in fewer buckets, or split them over two SecureStudio environments \(each has its own network and S3 endpoint\)$/);
+  });
+
+  test.each([
+    [{ dataBuckets: [] }, "SecureStudio dataBuckets: no data bucket; at least one bucket name, e.g. ['data'], in dataBuckets or dataBucketAccess"],
+    [{ dataBucketAccess: [] }, "SecureStudio dataBuckets: no data bucket; at least one bucket name, e.g. ['data'], in dataBuckets or dataBucketAccess"],
+    [{ dataBuckets: ['Data'] }, "SecureStudio dataBuckets: 'Data' is not a usable bucket name; lower-case letters, digits and hyphens, starting with a letter, at most 31 characters"],
+    [{ dataBucketAccess: [{ name: 'raw_data', access: DataBucketAccess.READ_ONLY }] },
+      "SecureStudio dataBucketAccess: 'raw_data' is not a usable bucket name; lower-case letters, digits and hyphens, starting with a letter, at most 31 characters"],
+    [{ dataBuckets: ['data', 'data'] },
+      "SecureStudio dataBuckets: 'data' is listed twice in dataBuckets; each name once: in dataBuckets for read/write, or in dataBucketAccess with its access level"],
+    [{ dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_ONLY }, { name: 'raw', access: DataBucketAccess.READ_WRITE }] },
+      "SecureStudio dataBucketAccess: 'raw' is listed twice in dataBucketAccess; each name once: in dataBuckets for read/write, or in dataBucketAccess with its access level"],
+    [{ dataBuckets: ['raw'], dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_ONLY }] },
+      "SecureStudio dataBucketAccess: 'raw' is listed in both dataBuckets and dataBucketAccess; each name once: in dataBuckets for read/write, or in dataBucketAccess with its access level"],
+    [{ dataBuckets: ['raw-data', 'raw--data'] },
+      "SecureStudio dataBuckets: 'raw--data' and 'raw-data' make the same construct id 'RawDataBucket'; names that differ in more than their hyphens"],
+    [{ dataBucketAccess: [{ name: 'raw' } as any] },
+      "SecureStudio dataBucketAccess: bucket 'raw' has no access level; access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY"],
+  ])('refuses %j', (props, message) => {
+    expect(() => new SecureStudio(agnosticStack(), 'Studio', { team: 'fraud', ...props } as SecureStudioProps)).toThrow(message);
+  });
+});
+
 describe('with the firewall', () => {
   test('FIREWALL_READY egress gets an EgressFirewall with the allow-list', () => {
     const { template, studio } = build({ egress: StudioEgress.FIREWALL_READY, allowedDomains: ['.pypi.org'] });
@@ -124,9 +220,6 @@ describe('with the firewall', () => {
   test.each([
     [{ egress: StudioEgress.FIREWALL_READY }, "SecureStudio allowedDomains: empty with egress: StudioEgress.FIREWALL_READY; the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']"],
     [{ allowedDomains: ['.pypi.org'] }, 'SecureStudio allowedDomains: given with egress mode NONE, which has no firewall; allowedDomains only with egress: StudioEgress.FIREWALL_READY'],
-    [{ dataBuckets: [] }, "SecureStudio dataBuckets: empty; at least one bucket name, e.g. ['data']"],
-    [{ dataBuckets: ['Data'] }, "SecureStudio dataBuckets: 'Data' is not a usable bucket name or is listed twice; distinct names of lower-case letters, digits and hyphens, starting with a letter, at most 31 characters"],
-    [{ dataBuckets: ['data', 'data'] }, "SecureStudio dataBuckets: 'data' is not a usable bucket name or is listed twice; distinct names of lower-case letters, digits and hyphens, starting with a letter, at most 31 characters"],
   ])('refuses %j', (props, message) => {
     expect(() => new SecureStudio(agnosticStack(), 'Studio', { team: 'fraud', ...props } as SecureStudioProps)).toThrow(message);
   });
@@ -138,9 +231,28 @@ describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1',
     ['firewall in 3 AZs', { egress: StudioEgress.FIREWALL_READY, maxAzs: 3, allowedDomains: ['.pypi.org', '.github.com'] }],
     ['internet-free with the persona network perimeter', { networkPerimeter: PersonaNetworkPerimeter.ENFORCE }],
   ])('%s: no unacknowledged error, and well under 500 resources', (_name, props) => {
-    const { stack, template } = build({ ...props, users: USERS, dataBuckets: ['data', 'models'] }, concreteStack());
+    const { stack, template } = build({
+      ...props, users: USERS, dataBuckets: ['data', 'models'], dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_ONLY }],
+    }, concreteStack());
     expect(nagErrors(stack)).toEqual([]);
     expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(250);
+  });
+
+  test('the GrantsPolicy acknowledges exactly its own AwsSolutions-IAM5 findings; the partition-wide bucket ARNs with the ABAC reason', () => {
+    const { studio } = build({ dataBucketAccess: [{ name: 'raw', access: DataBucketAccess.READ_ONLY }], dataBuckets: ['data'] }, concreteStack());
+    for (const role of [studio.personas.dataScientistRole, studio.personas.mlopsRole, studio.personas.jobRole]) {
+      const policy = role.node.findChild('GrantsPolicy') as iam.ManagedPolicy;
+      const findings = rules.iam.IAMNoWildcardPermissions(policy.node.defaultChild as iam.CfnManagedPolicy);
+      const expected = Array.isArray(findings) ? findings.map((finding) => `AwsSolutions-IAM5[${finding}]`) : [];
+      const acknowledged = Object.fromEntries(policy.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason]));
+      expect(Object.keys(acknowledged).sort()).toEqual([...new Set(expected)].sort());
+      for (const resource of ['arn:<AWS::Partition>:s3:::*', 'arn:<AWS::Partition>:s3:::*/*']) {
+        expect(acknowledged[`AwsSolutions-IAM5[Resource::${resource}]`]).toMatch(/S3 ABAC.*s3:ResourceAccount.*aws:ResourceTag.*DenyTaggingBucketsIntoEnvironments/);
+      }
+    }
   });
 
   test('a grant with an open wildcard on a persona role is not acknowledged', () => {

@@ -89,15 +89,23 @@ function sagemakerOfThisAccount(scope: Construct): iam.IPrincipal {
   });
 }
 
-/** Wildcards that leave a statement open: any resource, any action, or any action of a service. */
-const OPEN_WILDCARD = /\[(Resource::\*|Action::\*|Action::[a-z0-9-]+:\*)\]$/;
+/** One field of an ARN as cdk-nag flattens it: a literal or a reference (`<AWS::Partition>`). */
+const ARN_FIELD = '(?:<[^>]*>|[^:<]*)';
+/**
+ * Wildcards that leave a statement open: any resource, any resource of a service (an ARN
+ * whose resource part starts with a wildcard, e.g. `arn:<AWS::Partition>:s3:::*`), any
+ * action, or any action of a service.
+ */
+const OPEN_WILDCARD = new RegExp('\\[(Resource::\\*|Action::\\*|Action::[a-z0-9-]+:\\*|' +
+  `Resource::arn:${ARN_FIELD}:${ARN_FIELD}:${ARN_FIELD}:${ARN_FIELD}:\\*.*)\\]$`);
 
 /**
  * Grants of aws-cdk-lib constructs (e.g. `bucket.grantReadWrite(role)`) use action
  * prefixes such as `s3:GetObject*` on the granted resource and its objects (`<bucket>/*`).
  * Those wildcards only complete a specific resource or action family, so they are
- * acknowledged; a grant with an open wildcard (any resource, any action) is not, and
- * cdk-nag reports it.
+ * acknowledged; a grant with an open wildcard (any resource, every resource of a service,
+ * any action) is not, and cdk-nag reports it unless its granter acknowledges it with a
+ * reason of its own.
  */
 function acknowledgeGrantWildcards(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
   const findings = wildcardFindingIds(policy, statement).filter((id) => !OPEN_WILDCARD.test(id));

@@ -7,8 +7,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
  * bucket's configuration and delete the bucket, through IAM as usual. Every other S3
  * action on the bucket and its objects is held to the rule, including data actions AWS
  * adds after today (docs/decisions/021-restricted-bucket-policy.md). None of these
- * patterns matches a data action: object actions are named `*Object*`, listings
- * `List*`, replication `Replicate*`/`InitiateReplication`.
+ * matches a data action: object actions are named `*Object*`, listings `List*` (of which
+ * only `s3:ListTagsForResource`, the bucket's tags, is spared, by its full name),
+ * replication `Replicate*`/`InitiateReplication`.
  */
 export const MANAGEMENT_ACTIONS = [
   // Policy, ACL, tagging, versioning, logging, notifications, CORS, website, ownership,
@@ -20,6 +21,11 @@ export const MANAGEMENT_ACTIONS = [
   // accelerate and object-lock configurations.
   's3:Get*Configuration',
   's3:Put*Configuration',
+  // The bucket's tags through the tagging API, which CloudFormation uses, and the only way to
+  // tag a bucket with ABAC enabled (PutBucketTagging then fails).
+  's3:TagResource',
+  's3:UntagResource',
+  's3:ListTagsForResource',
 ];
 
 /** Who, besides requests through the endpoints, escapes the endpoint rule. */

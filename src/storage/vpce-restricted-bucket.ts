@@ -119,6 +119,18 @@ export interface VpceRestrictedBucketProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Let IAM policies grant access by the bucket's tags (S3 attribute-based access control,
+   * the bucket's `AbacStatus`): a condition on `aws:ResourceTag/<key>` then matches the
+   * bucket's tags, in requests on the bucket and on its objects. Whoever may tag the bucket
+   * then decides which tag-based grants reach it, and tags can only be changed with
+   * `s3:TagResource` and `s3:UntagResource` (no longer `s3:PutBucketTagging`). The endpoint
+   * rule still applies.
+   *
+   * @default false
+   */
+  readonly tagBasedAccess?: boolean;
+
+  /**
    * Delete all objects when the bucket is deleted, with aws-cdk-lib's auto-delete
    * custom resource, whose role is exempt from the endpoint rule. Needs
    * `removalPolicy: RemovalPolicy.DESTROY`.
@@ -161,7 +173,7 @@ export class VpceRestrictedBucket extends Construct {
     validate(props, this.endpoints.length, removalPolicy, autoDeleteObjects);
 
     this.encryptionKey = props.encryptionKey ?? createS3DataKey(this, 'Key', removalPolicy);
-    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', { removalPolicy, autoDeleteObjects });
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', { removalPolicy, autoDeleteObjects, owner: NAME });
     this.bucket = new s3.Bucket(this, 'Resource', {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
@@ -176,6 +188,7 @@ export class VpceRestrictedBucket extends Construct {
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
       removalPolicy,
       autoDeleteObjects,
+      abacStatus: props.tagBasedAccess ? true : undefined,
     });
     acknowledgeNoReplication(this.bucket);
 

@@ -37,4 +37,16 @@ describe('the simulation helper itself', () => {
     expect(await simulate({ ...request, context: { 'aws:SourceVpce': 'vpce-2' } })).toBe('ExplicitlyDenied');
     expect(await simulate(request)).toBe('ExplicitlyDenied');
   });
+
+  test('a bucket\'s tags (aws:ResourceTag) count only when the bucket has ABAC enabled, as in S3', async () => {
+    const allowTagged = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'a' } } }],
+    };
+    const request = {
+      principal: role, action: 's3:GetObject', resource: 'arn:aws:s3:::data/file.csv', identityPolicies: [allowTagged], context: { 'aws:ResourceTag/env': 'a' },
+    };
+    expect(await simulate({ ...request, bucketAbacEnabled: true })).toBe('Allowed');
+    expect(await simulate(request)).toBe('ImplicitlyDenied');
+  });
 });

@@ -67,6 +67,12 @@ export interface SimulatedRequest {
   readonly identityPolicies?: unknown[];
   readonly resourcePolicy?: unknown;
   readonly endpointPolicies?: unknown[];
+  /**
+   * Whether the S3 bucket of the request has ABAC enabled: only then does the simulator,
+   * like S3, evaluate `aws:ResourceTag/...` on a bucket or object request (the context's
+   * tag keys are ignored otherwise).
+   */
+  readonly bucketAbacEnabled?: boolean;
 }
 
 /** The simulator's decision: 'Allowed', 'ExplicitlyDenied' or 'ImplicitlyDenied'. */
@@ -83,6 +89,7 @@ export async function simulate(request: SimulatedRequest): Promise<string> {
     resourceControlPolicies: [],
     resourcePolicy: request.resourcePolicy,
     vpcEndpointPolicies: request.endpointPolicies?.map((policy, i) => ({ name: `endpoint-${i}`, policy })),
+    additionalSettings: request.bucketAbacEnabled ? { s3: { bucketAbacEnabled: true } } : undefined,
   }, {});
   if (response.resultType === 'error') {
     throw new Error(`simulation rejected: ${JSON.stringify(response.errors)}`);

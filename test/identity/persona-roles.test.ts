@@ -6,7 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PersonaRoles, PersonaRolesProps } from '../../src';
-import { agnosticStack } from '../helpers/stacks';
+import { nagErrors } from '../helpers/nag';
+import { agnosticStack, concreteStack } from '../helpers/stacks';
 
 function build(props: Partial<PersonaRolesProps> = {}, stack: Stack = agnosticStack()) {
   const personas = new PersonaRoles(stack, 'Personas', { team: 'fraud', ...props });
@@ -422,6 +423,17 @@ describe('extending', () => {
       Roles: [{ Ref: logicalId(personas.dataScientistRole) }],
       PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })] },
     });
+  });
+
+  test('a grant\'s wildcards that complete one resource are acknowledged; a grant on every bucket of the partition is not', () => {
+    const stack = concreteStack();
+    const personas = new PersonaRoles(stack, 'Personas', { team: 'fraud' });
+    new s3.Bucket(stack, 'Data').grantRead(personas.dataScientistRole);
+    iam.Grant.addToPrincipal({ grantee: personas.dataScientistRole, actions: ['s3:GetObject'], resourceArns: [`arn:${stack.partition}:s3:::*/*`] });
+    Template.fromStack(stack);
+    expect(nagErrors(stack).filter((error) => error.includes('GrantsPolicy'))).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*/*] @ Test/Personas/DataScientistRole/GrantsPolicy/Resource',
+    ]);
   });
 
   test('grantPassJobRole lets another principal pass the job role to SageMaker only', () => {

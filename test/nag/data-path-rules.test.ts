@@ -248,6 +248,28 @@ describe('SageMakerStudio-StudioBucketEndpointRestricted', () => {
     expect(check(STUDIO_BUCKET_ENDPOINT_RESTRICTED, logs)).toBe(NOT_APPLICABLE);
   });
 
+  test('a grant on every bucket limited by aws:ResourceTag (S3 ABAC) names the buckets carrying the tag, and only those', () => {
+    const fixture = studioFixture();
+    const tag = { key: 'cdk-secure-studio:environment', value: 'eu-west-1/Studio' };
+    const tagged = new s3.CfnBucket(fixture.stack, 'Tagged', { tags: [tag] });
+    const restricted = new s3.CfnBucket(fixture.stack, 'Restricted', { tags: [tag] });
+    new s3.CfnBucketPolicy(fixture.stack, 'RestrictedPolicy', {
+      bucket: restricted.ref, policyDocument: policy({ ...DENY_OUTSIDE_ENDPOINT, Resource: [restricted.attrArn, Fn.join('', [restricted.attrArn, '/*'])] }),
+    });
+    const untagged = new s3.CfnBucket(fixture.stack, 'Untagged', { tags: [{ key: tag.key, value: 'another-environment' }] });
+    new iam.CfnPolicy(fixture.stack, 'Abac', {
+      policyName: 'abac',
+      roles: [fixture.role.ref],
+      policyDocument: policy({
+        Effect: 'Allow', Action: ['s3:GetObject*'], Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
+        Condition: { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
+      }),
+    });
+    expect(check(STUDIO_BUCKET_ENDPOINT_RESTRICTED, tagged)).toBe(NON_COMPLIANT);
+    expect(check(STUDIO_BUCKET_ENDPOINT_RESTRICTED, restricted)).toBe(COMPLIANT);
+    expect(check(STUDIO_BUCKET_ENDPOINT_RESTRICTED, untagged)).toBe(NOT_APPLICABLE);
+  });
+
   test('a bucket of a data stack granted to the role of a domain stack is found across the stacks', () => {
     const app = new App();
     const data = new Stack(app, 'Data');

@@ -134,7 +134,8 @@ describe('the bucket policy', () => {
 
   test.each([
     ['s3:PutBucketPolicy'], ['s3:GetBucketPolicy'], ['s3:PutEncryptionConfiguration'], ['s3:PutBucketVersioning'],
-    ['s3:PutBucketTagging'], ['s3:GetLifecycleConfiguration'], ['s3:DeleteBucket'],
+    ['s3:PutBucketTagging'], ['s3:GetLifecycleConfiguration'], ['s3:DeleteBucket'], ['s3:TagResource'], ['s3:UntagResource'],
+    ['s3:ListTagsForResource'], ['s3:PutBucketAbac'],
   ])('CloudFormation (its execution role, outside the VPC) keeps %s on the bucket', async (action) => {
     const cloudFormation = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${SAMPLE_ACCOUNT}-${SAMPLE_REGION}`;
     const request = { principal: cloudFormation, action, resource: BUCKET_ARN, identityPolicies: [S3_ALL], resourcePolicy: bucketPolicy };

@@ -8,7 +8,8 @@ import { AwsServiceAccess, SecureStudioVpc, VpceRestrictedBucket, VpceRestricted
 import { nagErrors } from '../helpers/nag';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 
-const MANAGEMENT_ACTIONS = ['s3:GetBucket*', 's3:PutBucket*', 's3:DeleteBucket*', 's3:Get*Configuration', 's3:Put*Configuration'];
+const MANAGEMENT_ACTIONS = ['s3:GetBucket*', 's3:PutBucket*', 's3:DeleteBucket*', 's3:Get*Configuration', 's3:Put*Configuration',
+  's3:TagResource', 's3:UntagResource', 's3:ListTagsForResource'];
 const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Data'), 'Arn'] };
 const objectsArn = { 'Fn::Join': ['', [bucketArn, '/*']] };
 
@@ -172,6 +173,10 @@ describe('default settings', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     expect(Object.keys(template.findResources('AWS::IAM::Role')).some((id) => id.startsWith('CustomS3AutoDelete'))).toBe(false);
   });
+
+  test('no tag-based access (ABAC) unless asked for', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', { AbacStatus: Match.absent(), LoggingConfiguration: Match.anyValue() });
+  });
 });
 
 describe('choices', () => {
@@ -253,6 +258,27 @@ describe('choices', () => {
       'aws:SourceVpce': [s3EndpointRef(template), 'vpce-0a1b2c3d4e5f60718'],
     });
     Annotations.fromStack(stack).hasWarning('/Test/Data', Match.stringLikeRegexp("the policy of endpoint 'Test/Shared' is not defined in this app"));
+  });
+
+  test('tagBasedAccess enables ABAC on the bucket, not on its log bucket', () => {
+    const { template } = build({ tagBasedAccess: true });
+    template.hasResourceProperties('AWS::S3::Bucket', { AbacStatus: 'Enabled', LoggingConfiguration: Match.anyValue() });
+    template.hasResourceProperties('AWS::S3::Bucket', { AbacStatus: Match.absent(), LoggingConfiguration: Match.absent() });
+  });
+
+  test('buckets sharing a log bucket are its log sources in one statement, so that its policy stays small', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network');
+    const first = new VpceRestrictedBucket(stack, 'Data', { network });
+    for (let i = 1; i < 100; i++) {
+      new VpceRestrictedBucket(stack, `Data${i}`, { network, encryptionKey: first.encryptionKey, serverAccessLogsBucket: first.serverAccessLogsBucket });
+    }
+    const template = Template.fromStack(stack);
+    const [logsPolicy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: Match.stringLikeRegexp('^DataAccessLogs') } } })) as any[];
+    const deliveries = logsPolicy.Properties.PolicyDocument.Statement.filter((s: any) => s.Principal?.Service === 'logging.s3.amazonaws.com');
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].Condition.ArnLike['aws:SourceArn']).toHaveLength(100);
+    expect(JSON.stringify(logsPolicy.Properties.PolicyDocument).length).toBeLessThan(8_000);
   });
 
   test('the network endpoint given twice counts once', () => {
@@ -358,6 +384,17 @@ describe('validation', () => {
     const roles = Array.from({ length: 400 }, (_, i) => iam.Role.fromRoleArn(stack, `Role${i}`, `arn:aws:iam::111122223333:role/ingest/IngestionRole${i}`));
     new VpceRestrictedBucket(stack, 'Data', { network: new SecureStudioVpc(stack, 'Network'), exemptRoles: roles });
     expect(() => Template.fromStack(stack)).toThrow(/VpceRestrictedBucket: the bucket policy has \d+ characters, over the limit of 20480; exempt fewer roles/);
+  });
+
+  test('a shared access-log bucket whose policy could pass 20 KB once deployed fails synthesis', () => {
+    const stack = agnosticStack();
+    const first = new VpceRestrictedBucket(stack, 'Data', { network: new SecureStudioVpc(stack, 'Network') });
+    const endpoints = Array.from({ length: 3 }, (_, i) => new SecureStudioVpc(stack, `Network${i}`).s3Endpoint);
+    for (let i = 1; i < 240; i++) {
+      new VpceRestrictedBucket(stack, `D${i}`, { endpoints: [endpoints[i % 3]], encryptionKey: first.encryptionKey, serverAccessLogsBucket: first.serverAccessLogsBucket });
+    }
+    expect(() => Template.fromStack(stack)).toThrow(
+      /VpceRestrictedBucket: the policy of access-log bucket 'Test\/Data\/AccessLogs' can reach \d+ characters, over the limit of 20480; let fewer buckets share it \(serverAccessLogsBucket\)/);
   });
 });
 

@@ -28,7 +28,8 @@ const SHARING_PATHS: Record<string, string[]> = {
  * policy of an execution role of a domain or profile (inline, attached, or naming the
  * role) names it: by reference, by name, or by a wildcard that matches its name (e.g.
  * `*sagemaker*` and a bucket named `sagemaker-<region>-<account>`; `*` alone is not
- * counted). Other buckets are not-applicable: the pack only judges what it can tell.
+ * counted, unless `StringEquals` on `aws:ResourceTag/<key>` limits it to the buckets
+ * carrying those tags, as S3 ABAC grants do). Other buckets are not-applicable: the pack only judges what it can tell.
  */
 export function studioBucketEndpointRestricted(resource: ResolvedResource, resources: AppResources): Verdict {
   if (resource.type !== 'AWS::S3::Bucket' || !usedByStudio(resource, resources)) {
@@ -65,8 +66,30 @@ function usedByStudio(bucket: ResolvedResource, resources: AppResources): boolea
         return true;
       }
       const name = S3_ARN_BUCKET.exec(text)?.[1];
-      return name !== undefined && name !== '*' && bucketPartNames(name, bucket);
+      if (name === '*') {
+        return tagConditionsName(statement, bucket);
+      }
+      return name !== undefined && bucketPartNames(name, bucket);
     })));
+}
+
+/**
+ * True when a statement on every bucket (`arn:…:s3:::*`) is limited by `StringEquals` on
+ * `aws:ResourceTag/<key>` (S3 ABAC) to values the bucket's own tags carry: the statement
+ * names exactly the buckets tagged that way. `*` without such a condition is not counted.
+ */
+function tagConditionsName(statement: PolicyStatement, bucket: ResolvedResource): boolean {
+  const equals = field(statement.Condition, 'StringEquals');
+  if (equals === undefined || equals === null || typeof equals !== 'object') {
+    return false;
+  }
+  const tagged = Object.entries(equals as Record<string, unknown>).filter(([key]) => key.toLowerCase().startsWith('aws:resourcetag/'));
+  const tags = new Map(asList(bucket.properties.Tags).map((tag) => [flatten(field(tag, 'Key')), flatten(field(tag, 'Value'))]));
+  return tagged.length > 0 && tagged.every(([key, value]) => {
+    const expected = asList(value).map((item) => flatten(item));
+    const actual = tags.get(key.slice('aws:ResourceTag/'.length));
+    return actual !== undefined && expected.includes(actual);
+  });
 }
 
 /** True when the bucket part of an ARN or S3 URI names the bucket: `${<its id>}`, `${<its id>.Arn}`, its name, or a wildcard that matches its name. */
