@@ -261,7 +261,9 @@ describe('SageMakerStudio-StudioBucketEndpointRestricted', () => {
       policyName: 'abac',
       roles: [fixture.role.ref],
       policyDocument: policy({
-        Effect: 'Allow', Action: ['s3:GetObject*'], Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
+        Effect: 'Allow',
+        Action: ['s3:GetObject*'],
+        Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
         Condition: { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
       }),
     });
