@@ -4,10 +4,14 @@
  * (`ts-node --project benchmarks/tsconfig.json benchmarks/capacity.ts`), it prints how many
  * data buckets a SecureStudio accepts; `npx projen benchmark` prints that among the rest.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { policySizeLines, resourcesOf, synthTemplates, Templates } from '../examples/template-summary';
-import { DataBucketAccess, SecureStudio, SecureStudioVpc, StudioDomain, VpceRestrictedBucket } from '../src';
+import { MAX_RESOURCES, policySizeLines, resourcesOf, synthTemplates, Templates, withOutdir } from '../examples/template-summary';
+import { DataBucketAccess, SecureStudio, SecureStudioVpc, StudioDomain, StudioPersona, StudioUsers, VpceRestrictedBucket } from '../src';
+import { userStackIndex } from '../src/private/user-placement';
 
 const PROBE = 'Probe';
 const PROFILES_PROBED = 10;
@@ -134,6 +138,85 @@ export function profileResources(): { domainStack: number; perSharedSgProfile: n
   const perProfile = (ownSecurityGroup: boolean) =>
     (domainStackResources(PROFILES_PROBED, ownSecurityGroup) - domainStack) / PROFILES_PROBED;
   return { domainStack, perSharedSgProfile: perProfile(false), perOwnSgProfile: perProfile(true) };
+}
+
+/** One measurement of a SecureStudio (internet-free defaults, no cdk-nag) with a number of users. */
+export interface UserScalePoint {
+  readonly users: number;
+  /** Median milliseconds of building the app and synthesizing it (nested stack templates included). */
+  readonly synthMs: number;
+  readonly parentResources: number;
+  readonly nestedStacks: number;
+  readonly largestNestedStackResources: number;
+  /** Resources in the nested stacks divided by the users they hold. */
+  readonly resourcesPerUser: number;
+}
+
+function studioWithUsers(outdir: string, users: number): { app: App; studio: SecureStudio } {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Scale');
+  const studio = new SecureStudio(stack, 'Studio', {
+    team: 'bench',
+    users: Array.from({ length: users }, (_, i) => ({ name: `user${i}`, persona: StudioPersona.DATA_SCIENTIST })),
+  });
+  return { app, studio };
+}
+
+/** Resources per template file of a synthesized assembly: the stack's and its nested stacks'. */
+function templateSizes(outdir: string): { parent: number; nested: number[] } {
+  const count = (file: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8')).Resources ?? {}).length;
+  const files = fs.readdirSync(outdir).filter((file) => file.endsWith('.template.json'));
+  return {
+    parent: count(files.find((file) => !file.endsWith('.nested.template.json'))!),
+    nested: files.filter((file) => file.endsWith('.nested.template.json')).map(count),
+  };
+}
+
+/**
+ * Synth time (median of `runs`, after one warm-up synth) and resource counts of SecureStudio
+ * with each number of users.
+ */
+export function userScaling(counts: number[], runs: number): UserScalePoint[] {
+  withOutdir((outdir) => studioWithUsers(outdir, 0).app.synth());
+  return counts.map((users) => {
+    const times: number[] = [];
+    let sizes = { parent: 0, nested: [] as number[] };
+    for (let run = 0; run < runs; run++) {
+      withOutdir((outdir) => {
+        const start = performance.now();
+        studioWithUsers(outdir, users).app.synth();
+        times.push(performance.now() - start);
+        sizes = templateSizes(outdir);
+      });
+    }
+    const held = sizes.nested.reduce((sum, n) => sum + n, 0);
+    return {
+      users,
+      synthMs: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)],
+      parentResources: sizes.parent,
+      nestedStacks: sizes.nested.length,
+      largestNestedStackResources: Math.max(0, ...sizes.nested),
+      resourcesPerUser: users === 0 ? 0 : held / users,
+    };
+  });
+}
+
+/**
+ * How many users one SecureStudio environment holds, and what stops the next one: the
+ * studio subnets of the default network (4 addresses per user), or the first nested stack
+ * that would exceed 500 resources with users named user0, user1, ... (placement by a hash
+ * of the name, so the figure depends a little on the names).
+ */
+export function usersPerEnvironment(): { byAddresses: number; byResources: number } {
+  const byAddresses = withOutdir((outdir) => studioWithUsers(outdir, 0).studio.network.studioUserCapacity!);
+  const perStack = Math.floor(MAX_RESOURCES / 2);
+  const held = new Array(StudioUsers.NESTED_STACKS).fill(0);
+  let byResources = 0;
+  while (held[userStackIndex(`user${byResources}`)] < perStack) {
+    held[userStackIndex(`user${byResources}`)]++;
+    byResources++;
+  }
+  return { byAddresses, byResources };
 }
 
 if (require.main === module) {

@@ -6,7 +6,7 @@
  */
 import { performance } from 'perf_hooks';
 import { Stack } from 'aws-cdk-lib';
-import { bucketsPerS3Endpoint, printSecureStudioBucketCapacity, profileResources } from './capacity';
+import { bucketsPerS3Endpoint, printSecureStudioBucketCapacity, profileResources, userScaling, usersPerEnvironment } from './capacity';
 import { buildExampleApp } from '../examples/app';
 import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from '../examples/template-summary';
 
@@ -80,8 +80,34 @@ function printProfileCapacity(templates: Templates): void {
     const profiles = resourcesOf(template, 'AWS::SageMaker::UserProfile').length;
     console.log(`  ${name} (${resources} resources, ${profiles} profiles): ${fit(resources)}`);
   }
-  console.log('  beyond that: a second stack with its own StudioDomain per group of users (team), or the profiles in ' +
-    'nested stacks (each counts as one resource of the parent and holds 500 of its own)');
+  console.log('  beyond that: the profiles in nested stacks (StudioUsers, as SecureStudio does), or a second StudioDomain');
+}
+
+const USER_COUNTS = [50, 200, 500];
+const USER_RUNS = 5;
+
+function printUserScaling(): void {
+  const [base, ...points] = userScaling([0, ...USER_COUNTS], USER_RUNS);
+  console.log(`\nSecureStudio users (internet-free defaults, profiles in nested stacks, no cdk-nag), build + synth, median of ${USER_RUNS} runs:`);
+  console.log(`  0 users: ${base.synthMs.toFixed(0)} ms, parent stack ${base.parentResources} resources`);
+  for (const point of points) {
+    const perUser = (point.synthMs - base.synthMs) / point.users;
+    console.log(`  ${point.users} users: ${point.synthMs.toFixed(0)} ms (${perUser.toFixed(2)} ms per user over 0 users); parent stack ` +
+      `${point.parentResources} resources, ${point.nestedStacks} nested stacks (largest ${point.largestNestedStackResources} resources), ` +
+      `${point.resourcesPerUser} resources per user`);
+  }
+  const [first] = points;
+  const added = (point: typeof first) => point.synthMs - base.synthMs;
+  console.log(`  ratio to ${first.users} users: ` + points.slice(1).map((point) =>
+    `${point.users} users (${point.users / first.users}x) take ${(point.synthMs / first.synthMs).toFixed(2)}x the time, ` +
+    `${(added(point) / added(first)).toFixed(1)}x the time users add`).join('; '));
+  console.log('  each further user: ' + points.slice(1).map((point, i) =>
+    `${((point.synthMs - points[i].synthMs) / (point.users - points[i].users)).toFixed(2)} ms from ${points[i].users} to ${point.users} users`).join(', ') +
+    ' (the first users of each of the 32 nested stacks also create it)');
+  const { byAddresses, byResources } = usersPerEnvironment();
+  console.log(`  users per environment: ${Math.min(byAddresses, byResources)} ` +
+    `(${byResources} before a nested stack of users user0, user1, ... reaches ${MAX_RESOURCES} resources; ` +
+    `${byAddresses} by the addresses of the default studio subnets); the account's SageMaker quotas apply as well`);
 }
 
 function main(): void {
@@ -91,6 +117,7 @@ function main(): void {
   printBucketCapacity();
   printSecureStudioBucketCapacity();
   printProfileCapacity(templates);
+  printUserScaling();
 }
 
 main();

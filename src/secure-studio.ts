@@ -13,6 +13,7 @@ import { invalid } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
+import { StudioUsers } from './studio/studio-users';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -148,7 +149,8 @@ export interface SecureStudioProps {
 
   /**
    * The Studio users, each with a user profile, the role of their persona, the team tag
-   * and a security group of their own.
+   * and a security group of their own, in nested stacks (`StudioUsers`): two resources per
+   * user, so that hundreds of users share the domain.
    *
    * @default - no user profiles
    */
@@ -229,6 +231,8 @@ export class SecureStudio extends Construct {
   public readonly domain: StudioDomain;
   /** The user profiles, in the order of `users`. */
   public readonly userProfiles: StudioUserProfile[];
+  /** The nested stacks of the user profiles; add users after construction with `addUser`. */
+  public readonly studioUsers: StudioUsers;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -274,7 +278,8 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
-    this.userProfiles = (props.users ?? []).map((user) => this.domain.addUserProfile(user.name, {
+    this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
+    this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
       team: props.team,
       ownSecurityGroup: true,

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { rules } from 'cdk-nag';
@@ -6,6 +6,7 @@ import { PersonaNetworkPerimeter } from '../src/identity/network-perimeter';
 import { StudioEgress } from '../src/network/studio-egress';
 import { DataBucketAccess, SecureStudio, SecureStudioProps, StudioPersona } from '../src/secure-studio';
 import { nagErrors } from './helpers/nag';
+import { SecurityGroupRules } from './helpers/security-groups';
 import { agnosticStack, concreteStack } from './helpers/stacks';
 
 function build(props: Partial<SecureStudioProps> = {}, stack: Stack = agnosticStack()) {
@@ -32,19 +33,39 @@ describe('the default environment', () => {
     });
   });
 
-  test('each user gets a profile with the role of their persona, the team tag and an own security group', () => {
+  test('each user gets a profile with the role of their persona, the team tag and an own security group, in a nested stack', () => {
     const expected: [string, string][] = [['alice', 'DataScientistRole'], ['bob', 'MlopsRole'], ['carol', 'DefaultRole']];
+    template.resourceCountIs('AWS::SageMaker::UserProfile', 0);
     for (const [name, role] of expected) {
-      template.hasResourceProperties('AWS::SageMaker::UserProfile', {
+      const profile = studio.userProfiles.find((p) => p.userProfileName === name)!;
+      const nested = Stack.of(profile) as NestedStack;
+      expect(nested.nestedStackParent).toBe(Stack.of(studio));
+      Template.fromStack(nested).hasResourceProperties('AWS::SageMaker::UserProfile', {
         UserProfileName: name,
         UserSettings: {
-          ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^StudioPersonas${role}`), 'Arn'] },
-          SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp(`^StudioDomainProfile${name}SecurityGroup`), 'GroupId'] }],
+          ExecutionRole: { Ref: Match.stringLikeRegexp(`^referencetoTestStudioPersonas${role}`) },
+          SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp(`^Profile${name}SecurityGroup`), 'GroupId'] }],
         },
         Tags: [{ Key: 'team', Value: 'fraud' }],
       });
     }
     expect(studio.userProfiles.map((profile) => profile.userProfileName)).toEqual(['alice', 'bob', 'carol']);
+    expect(studio.studioUsers.profiles).toEqual(studio.userProfiles);
+  });
+
+  test('a user\'s apps reach the endpoints on 443 and S3 on 443, and no app of another user on any port', () => {
+    const rules = SecurityGroupRules.of(studio.node.scope as Stack);
+    const apps = (i: number) => [...studio.domain.userAppSecurityGroups, ...studio.userProfiles[i].securityGroups];
+    for (let i = 0; i < USERS.length; i++) {
+      expect(rules.canConnect(apps(i), [studio.network.endpointSecurityGroup], 443)).toBe(true);
+      expect(rules.prefixListEgress(apps(i), 443)).toHaveLength(1);
+      expect(apps(i).length).toBeLessThanOrEqual(4); // a slot for SageMaker's NFS group to the home EFS
+      for (let j = 0; j < USERS.length; j++) {
+        if (i !== j) {
+          expect([22, 443, 2049, 8192, 8888, 65535].filter((port) => rules.canConnect(apps(i), apps(j), port))).toEqual([]);
+        }
+      }
+    }
   });
 
   test('two buckets share one key and one log bucket', () => {
@@ -225,6 +246,52 @@ describe('with the firewall', () => {
   });
 });
 
+describe('500 users', () => {
+  const names = Array.from({ length: 500 }, (_, i) => `user${i}`);
+  const personas = [StudioPersona.DATA_SCIENTIST, StudioPersona.MLOPS, StudioPersona.DEFAULT];
+  const users = names.map((name, i) => ({ name, persona: personas[i % 3] }));
+  const { studio, template } = build({ users });
+  const nestedTemplates = studio.studioUsers.nestedStacks.map((nested) => Template.fromStack(nested).toJSON());
+  const resourceCount = (t: any) => Object.keys(t.Resources ?? {}).length;
+
+  test('every stack, the parent and each nested stack, holds fewer than 500 resources; one domain for all', () => {
+    expect(resourceCount(template.toJSON())).toBeLessThan(500);
+    expect(nestedTemplates.length).toBeGreaterThan(1);
+    for (const nested of nestedTemplates) {
+      expect(resourceCount(nested)).toBeLessThan(500);
+    }
+    template.resourceCountIs('AWS::SageMaker::Domain', 1);
+    expect(nestedTemplates.reduce((sum, nested) => sum + Object.values(nested.Resources).filter((r: any) => r.Type === 'AWS::SageMaker::UserProfile').length, 0)).toBe(500);
+  });
+
+  test('each user costs 2 resources where it is held, and the parent 1 per nested stack', () => {
+    const held = nestedTemplates.reduce((sum, nested) => sum + resourceCount(nested), 0);
+    expect(held).toBe(2 * users.length);
+    const noUsers = build({});
+    expect(resourceCount(template.toJSON()) - resourceCount(noUsers.template.toJSON())).toBe(nestedTemplates.length);
+  });
+
+  test('appending a user changes no other user\'s logical ids', () => {
+    const ids = (s: SecureStudio) => Object.fromEntries(s.userProfiles.map((profile) => {
+      const nested = Stack.of(profile) as NestedStack;
+      return [profile.userProfileName, [
+        Stack.of(s).getLogicalId(nested.nestedStackResource!),
+        nested.getLogicalId(profile.resource),
+        nested.getLogicalId(profile.securityGroups[0].node.defaultChild as any),
+      ]];
+    }));
+    const more = build({ users: [...users, { name: 'newcomer', persona: StudioPersona.MLOPS }] });
+    const after = ids(more.studio);
+    delete after.newcomer;
+    expect(after).toEqual(ids(studio));
+  });
+
+  test('the default network holds 8,184 users at 4 addresses each (the domain refuses more at synth time)', () => {
+    // Two /18 studio subnets (32,758 usable addresses) less 10 interface endpoints in each.
+    expect(studio.network.studioUserCapacity).toBe(Math.floor((2 * (2 ** 14 - 5) - 10 * 2) / 4));
+  });
+});
+
 describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1', () => {
   test.each([
     ['internet-free', {}],
@@ -253,6 +320,13 @@ describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1',
         expect(acknowledged[`AwsSolutions-IAM5[Resource::${resource}]`]).toMatch(/S3 ABAC.*s3:ResourceAccount.*aws:ResourceTag.*DenyTaggingBucketsIntoEnvironments/);
       }
     }
+  });
+
+  test('40 users in nested stacks: no unacknowledged error', () => {
+    const users = Array.from({ length: 40 }, (_, i) => ({ name: `user${i}`, persona: StudioPersona.DATA_SCIENTIST }));
+    const { stack, studio } = build({ users }, concreteStack());
+    expect(studio.studioUsers.nestedStacks.length).toBeGreaterThan(10);
+    expect(nagErrors(stack)).toEqual([]);
   });
 
   test('a grant with an open wildcard on a persona role is not acknowledged', () => {

@@ -14,6 +14,7 @@ import { acknowledgeFindings, CHECKOV_PROVIDER_LAMBDA_CHECKS, skipCheckovChecks 
 import { ADDRESSES_PER_STUDIO_USER, AwsLimits } from '../private/aws-limits';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { collectEndpointServices, principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
+import { inlinePrefixList } from '../private/inline-peers';
 import { policyDocumentLength } from '../private/policy-size';
 import { createResolverQueryLog } from '../private/resolver-query-log';
 import { lookupS3PrefixListId } from '../private/s3-prefix-list';
@@ -26,6 +27,9 @@ const STUDIO_GROUP = 'Studio';
 const NAT_GROUP = 'Nat';
 const FIREWALL_GROUP = 'Firewall';
 const DEFAULT_CIDR = '10.0.0.0/16';
+/** The ports Studio Classic's JupyterServer and KernelGateway apps used between each other. */
+const APP_PORTS = ec2.Port.tcpRange(8192, 65535);
+const HTTPS = ec2.Port.tcp(443);
 
 /**
  * Properties of a SecureStudioVpc.
@@ -227,9 +231,19 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   public readonly firewallSubnets?: ec2.SubnetSelection;
   /** The egress layout. */
   public readonly egress: StudioEgress;
-  /** The security group of Studio apps and the domain. */
+  /**
+   * The security group of the domain (its domain-level apps and shared spaces) and of
+   * SageMaker jobs: NFS and app ports within the group, HTTPS to the endpoints and S3.
+   */
   public readonly studioSecurityGroup: ec2.ISecurityGroup;
-  /** The security group of the interface endpoints: 443 from the Studio group only. */
+  /**
+   * The security group every user's own (private-space) apps carry, as the domain's default
+   * user setting: HTTPS to the interface endpoints, to S3 through the gateway endpoint and,
+   * when egress is on, to the internet; no ingress rule at all, so that no app of one user
+   * can open a connection to an app of another. Its rules are inline.
+   */
+  public readonly userAppSecurityGroup: ec2.ISecurityGroup;
+  /** The security group of the interface endpoints: 443 from the Studio and user-app groups only. */
   public readonly endpointSecurityGroup: ec2.ISecurityGroup;
   /** The S3 gateway endpoint on the studio route tables; buckets narrow its policy. */
   public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
@@ -303,11 +317,18 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       description: 'Interface VPC endpoints: HTTPS from SageMaker Studio only',
       allowAllOutbound: false,
     });
+    const userAppSecurityGroup = new ec2.SecurityGroup(this, 'UserAppSecurityGroup', {
+      vpc: this.vpc,
+      description: 'SageMaker Studio apps of every user: HTTPS to the endpoints and S3, no ingress',
+      allowAllOutbound: false,
+    });
     this.studioSecurityGroup = studioSecurityGroup;
+    this.userAppSecurityGroup = userAppSecurityGroup;
     this.endpointSecurityGroup = endpointSecurityGroup;
     this.connections = studioSecurityGroup.connections;
     this.s3PrefixListId = props.s3PrefixList?.prefixListId ?? lookupS3PrefixListId(this);
     this.applyStudioAppRules(studioSecurityGroup);
+    this.applyUserAppRules(userAppSecurityGroup, endpointSecurityGroup);
 
     services.forEach((service) => this.createInterfaceEndpoint(service));
 
@@ -384,14 +405,38 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * A new security group with the same rules as the Studio group, for the apps of one
-   * user profile: apps in different groups cannot reach each other, while each reaches
-   * the endpoints, S3 and (when egress is on) the internet.
+   * How many Studio users the studio subnets hold: their usable addresses, less one per
+   * interface endpoint and subnet, at 4 addresses per user (the upper end of SageMaker's
+   * estimate of 2 to 4). Undefined when the CIDR block of a studio subnet is not known at
+   * synth time (an adopted VPC imported without it).
+   */
+  public get studioUserCapacity(): number | undefined {
+    const usable = this.usableStudioAddresses(this.endpoints.size);
+    return usable === undefined ? undefined : Math.max(0, Math.floor(usable / ADDRESSES_PER_STUDIO_USER));
+  }
+
+  /**
+   * A new security group for the apps of one user profile, with no rule of its own: the
+   * user's apps get their network access from `userAppSecurityGroup`, which the domain gives
+   * every user's apps, and cannot be reached by other users' apps. The group names the apps
+   * of this one user, so that a resource can admit them alone
+   * (`group.connections.allowTo(database, ec2.Port.tcp(5432))`). It costs one resource.
    */
   public createAppSecurityGroup(scope: Construct, id: string, description: string): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(scope, id, { vpc: this.vpc, description, allowAllOutbound: false });
-    this.applyStudioAppRules(group);
-    return group;
+    return new ec2.SecurityGroup(scope, id, { vpc: this.vpc, description, allowAllOutbound: false });
+  }
+
+  /**
+   * Lets the apps that carry `group` (one user's apps) open connections to each other on TCP
+   * 8192-65535, the ports Studio Classic's JupyterServer and KernelGateway apps used: ingress
+   * from the group itself (a separate resource, because a group cannot name itself in its own
+   * properties) and egress to `userAppSecurityGroup`, which every user's app carries (inline).
+   * Apps of other users still cannot connect: they do not carry `group`.
+   */
+  public allowTrafficWithinAppGroup(group: ec2.SecurityGroup): void {
+    group.addIngressRule(group, APP_PORTS, 'Traffic between the apps of one user, within the group');
+    group.addEgressRule(ec2.Peer.securityGroupId(this.userAppSecurityGroup.securityGroupId), APP_PORTS,
+      'Traffic to Studio apps (admitted only by apps of the same user)');
   }
 
   /**
@@ -511,14 +556,10 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       invalid(NAME, 'studioSubnets', `the studio subnets span ${azs.size} Availability Zone(s)`,
         'subnets in at least 2 AZs, so that Studio survives the loss of one AZ');
     }
-    const cidrs = selected.subnets.map(knownCidr);
-    if (cidrs.some((cidr) => cidr === undefined || isUnresolved(cidr))) {
+    const usable = this.usableStudioAddresses(0);
+    if (usable === undefined) {
       return;
     }
-    const usable = cidrs.reduce((sum, cidr) => {
-      const parsed = parseIpv4Cidr(cidr!);
-      return sum + (parsed ? 2 ** (32 - parsed.prefixLength) - AwsLimits.RESERVED_ADDRESSES_PER_SUBNET : 0);
-    }, 0);
     const needed = expectedUsers * ADDRESSES_PER_STUDIO_USER + endpointCount * selected.subnets.length;
     if (needed > usable) {
       invalid(NAME, 'expectedUsers',
@@ -529,24 +570,54 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * The rules of a group of Studio apps: NFS and app ports within the group, HTTPS to the
+   * The addresses of the studio subnets left for Studio apps: all but the 5 AWS reserves in
+   * each subnet and one per interface endpoint and subnet; undefined when a CIDR is unknown.
+   */
+  private usableStudioAddresses(endpointCount: number): number | undefined {
+    const subnets = this.vpc.selectSubnets(this.studioSubnets).subnets;
+    const cidrs = subnets.map(knownCidr);
+    if (cidrs.some((cidr) => cidr === undefined || isUnresolved(cidr))) {
+      return undefined;
+    }
+    const usable = cidrs.reduce((sum, cidr) => {
+      const parsed = parseIpv4Cidr(cidr!);
+      return sum + (parsed ? 2 ** (32 - parsed.prefixLength) - AwsLimits.RESERVED_ADDRESSES_PER_SUBNET : 0);
+    }, 0);
+    return usable - endpointCount * subnets.length;
+  }
+
+  /**
+   * The rules of the Studio group: NFS and app ports within the group, HTTPS to the
    * interface endpoints (which admit it) and to S3, and to the internet when egress is on.
    */
   private applyStudioAppRules(group: ec2.SecurityGroup): void {
     const nfs = ec2.Port.tcp(2049);
-    const apps = ec2.Port.tcpRange(8192, 65535);
-    const https = ec2.Port.tcp(443);
     group.addIngressRule(group, nfs, 'NFS to the Studio home EFS, within the group');
-    group.addIngressRule(group, apps, 'Traffic between Studio apps, within the group');
+    group.addIngressRule(group, APP_PORTS, 'Traffic between Studio apps, within the group');
     group.addEgressRule(group, nfs, 'NFS to the Studio home EFS, within the group');
-    group.addEgressRule(group, apps, 'Traffic between Studio apps, within the group');
-    group.connections.allowTo(this.endpointSecurityGroup, https, 'HTTPS from Studio to the interface endpoints');
-    group.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), https, 'HTTPS to Amazon S3 through the gateway endpoint');
+    group.addEgressRule(group, APP_PORTS, 'Traffic between Studio apps, within the group');
+    group.connections.allowTo(this.endpointSecurityGroup, HTTPS, 'HTTPS from Studio to the interface endpoints');
+    group.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), HTTPS, 'HTTPS to Amazon S3 through the gateway endpoint');
     if (this.egress.allowsInternet) {
-      group.addEgressRule(ec2.Peer.anyIpv4(), https, 'HTTPS to the internet through the egress path of this VPC');
+      group.addEgressRule(ec2.Peer.anyIpv4(), HTTPS, 'HTTPS to the internet through the egress path of this VPC');
     }
   }
 
+  /**
+   * The rules of the user-app group, all inline (they name other groups and a prefix list,
+   * never the group itself), and the one rule of the endpoint group that admits it: a
+   * separate resource, since two groups that name each other inline form a dependency cycle.
+   * No ingress: users' apps never accept connections from other apps. NFS to the home EFS
+   * goes through the security group SageMaker adds to every app for it.
+   */
+  private applyUserAppRules(group: ec2.SecurityGroup, endpointGroup: ec2.SecurityGroup): void {
+    group.addEgressRule(ec2.Peer.securityGroupId(endpointGroup.securityGroupId), HTTPS, 'HTTPS to the interface endpoints');
+    group.addEgressRule(inlinePrefixList(this.s3PrefixListId), HTTPS, 'HTTPS to Amazon S3 through the gateway endpoint');
+    if (this.egress.allowsInternet) {
+      group.addEgressRule(ec2.Peer.anyIpv4(), HTTPS, 'HTTPS to the internet through the egress path of this VPC');
+    }
+    endpointGroup.addIngressRule(group, HTTPS, 'HTTPS from the Studio apps of users');
+  }
 
   private validateEndpointPolicySizes(): string[] {
     // The S3 endpoint's policy is checked by its S3EndpointPolicy.

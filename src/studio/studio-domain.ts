@@ -9,6 +9,7 @@ import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profi
 import { DomainTeardown } from './teardown/domain-teardown';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
+import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { invalid } from '../private/validation';
 
@@ -17,7 +18,11 @@ const NAME = 'StudioDomain';
 const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MIN_IDLE_MINUTES = 60;
 const MAX_IDLE_MINUTES = 525_600;
-/** Security groups per profile or domain, one of which SageMaker adds for NFS. */
+/**
+ * Security groups of ours an app may carry: a profile's own groups and the domain's default
+ * user groups together (SageMaker aggregates the two lists), since an app has at most 5 and
+ * SageMaker adds one for NFS.
+ */
 const MAX_USER_SECURITY_GROUPS = 4;
 
 /**
@@ -124,9 +129,11 @@ export interface StudioDomainProps {
   readonly subnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the domain's apps, with `vpc` (at most 4: SageMaker adds one).
+   * Security groups of the domain's apps, with `vpc` (at most 4: SageMaker adds one): the
+   * domain-level apps, shared spaces and every user's apps carry them.
    *
-   * @default - the network's Studio security group
+   * @default - the network's Studio security group for the domain and shared spaces, and its
+   * user-app security group for the apps of users
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -235,8 +242,14 @@ export class StudioDomain extends Construct {
   public readonly url: string;
   /** The key of the home EFS file system. */
   public readonly encryptionKey: kms.IKey;
-  /** The security groups of the domain's apps. */
+  /** The security groups of the domain's domain-level apps and shared spaces. */
   public readonly securityGroups: ec2.ISecurityGroup[];
+  /**
+   * The security groups every user's own apps carry (the default user settings, which
+   * SageMaker adds to each profile's own groups): the network's user-app group, or
+   * `securityGroups` for a domain in a VPC of your own.
+   */
+  public readonly userAppSecurityGroups: ec2.ISecurityGroup[];
   /** The CloudFormation resource. */
   public readonly resource: sagemaker.CfnDomain;
 
@@ -253,6 +266,7 @@ export class StudioDomain extends Construct {
     const placement = domainPlacement(props);
     this.network = props.network;
     this.securityGroups = placement.securityGroups;
+    this.userAppSecurityGroups = placement.userAppSecurityGroups;
     this.defaultExecutionRole = props.defaultExecutionRole;
     this.authMode = props.authMode ?? StudioAuthMode.IAM;
     this.teamTagKey = props.teamTagKey ?? 'team';
@@ -268,6 +282,7 @@ export class StudioDomain extends Construct {
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(props.removalPolicy ?? RemovalPolicy.RETAIN);
     const securityGroupIds = this.securityGroups.map((group) => group.securityGroupId);
+    const userSecurityGroupIds = this.userAppSecurityGroups.map((group) => group.securityGroupId);
     const appSettings = (appType: StudioAppType) => ({
       appLifecycleManagement: { idleSettings },
       lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
@@ -287,7 +302,7 @@ export class StudioDomain extends Construct {
       },
       defaultUserSettings: {
         executionRole: props.defaultExecutionRole.roleArn,
-        securityGroups: securityGroupIds,
+        securityGroups: userSecurityGroupIds,
         studioWebPortal: 'ENABLED',
         defaultLandingUri: 'studio::',
         jupyterLabAppSettings: appSettings(StudioAppType.JUPYTER_LAB),
@@ -309,16 +324,28 @@ export class StudioDomain extends Construct {
         domainId: this.domainId,
         homeEfsFileSystemId: this.homeEfsFileSystemId,
         vpc: placement.vpc,
-        dependsOn: [this.resource, placement.vpc, ...this.securityGroups],
+        dependsOn: [this.resource, placement.vpc, ...new Set([...this.securityGroups, ...this.userAppSecurityGroups])],
       });
     }
+    this.node.addValidation({ validate: () => this.validateUserCapacity() });
   }
 
   /**
    * Adds a user profile. Names follow SageMaker's pattern and must be unique within the
-   * domain regardless of case.
+   * domain regardless of case. The profile costs one resource, two with `ownSecurityGroup`;
+   * for hundreds of users, add them through a `StudioUsers`, which spreads them over nested
+   * stacks.
    */
   public addUserProfile(name: string, options: StudioUserProfileOptions = {}): StudioUserProfile {
+    return this._addUserProfile(this, name, options);
+  }
+
+  /**
+   * Adds a user profile (and its own security group) in the given scope, e.g. a nested stack.
+   *
+   * @internal
+   */
+  public _addUserProfile(scope: Construct, name: string, options: StudioUserProfileOptions): StudioUserProfile {
     validateSageMakerName('addUserProfile', name);
     if (this.profileNames.has(name.toLowerCase())) {
       invalid(NAME, 'addUserProfile', `a profile named '${name}' exists already (names are compared without case)`, 'a unique name');
@@ -327,13 +354,16 @@ export class StudioDomain extends Construct {
       invalid(NAME, 'addUserProfile', `profile '${name}' ${options.ssoUserName ? 'has' : 'lacks'} ssoUserName on a ${this.authMode} domain`,
         'ssoUserName for every profile of an SSO domain, and none on an IAM domain');
     }
-    const securityGroups = [...this.profileSecurityGroups(name, options), ...options.securityGroups ?? []];
-    if (securityGroups.length > MAX_USER_SECURITY_GROUPS) {
-      invalid(NAME, 'addUserProfile', `profile '${name}' has ${securityGroups.length} security groups`,
-        `at most ${MAX_USER_SECURITY_GROUPS}, as SageMaker adds one of the 5 a profile may have`);
+    const securityGroups = [...this.profileSecurityGroups(scope, name, options), ...options.securityGroups ?? []];
+    const total = securityGroups.length + this.userAppSecurityGroups.length;
+    if (total > MAX_USER_SECURITY_GROUPS) {
+      invalid(NAME, 'addUserProfile',
+        `the apps of profile '${name}' would carry ${total} security groups (${securityGroups.length} of the profile and ` +
+        `${this.userAppSecurityGroups.length} the domain gives every user's apps)`,
+        `at most ${MAX_USER_SECURITY_GROUPS} in all, as SageMaker adds its NFS group to the 5 an app may have`);
     }
     this.profileNames.add(name.toLowerCase());
-    const profile = new StudioUserProfile(this, `Profile${name}`, {
+    const profile = new StudioUserProfile(scope, `Profile${name}`, {
       domainId: this.domainId,
       userProfileName: name,
       executionRole: options.executionRole ?? this.defaultExecutionRole,
@@ -394,15 +424,36 @@ export class StudioDomain extends Construct {
     return config;
   }
 
-  private profileSecurityGroups(name: string, options: StudioUserProfileOptions): ec2.ISecurityGroup[] {
+  private profileSecurityGroups(scope: Construct, name: string, options: StudioUserProfileOptions): ec2.ISecurityGroup[] {
     if (!options.ownSecurityGroup) {
-      return this.securityGroups;
+      if (options.trafficBetweenOwnApps) {
+        invalid(NAME, 'addUserProfile', `profile '${name}' asks for trafficBetweenOwnApps without ownSecurityGroup`,
+          'ownSecurityGroup: true, whose group admits the traffic from itself only');
+      }
+      // SageMaker gives the apps the domain's default user groups (userAppSecurityGroups).
+      return [];
     }
     if (!this.network) {
       invalid(NAME, 'addUserProfile', `profile '${name}' asks for ownSecurityGroup on a domain without network`,
         'a domain built on a SecureStudioVpc, or security groups of your own in securityGroups');
     }
-    return [this.network.createAppSecurityGroup(this, `Profile${name}SecurityGroup`, `SageMaker Studio apps of user profile ${name}`)];
+    const group = this.network.createAppSecurityGroup(scope, `Profile${name}SecurityGroup`, `SageMaker Studio apps of user profile ${name}`);
+    if (options.trafficBetweenOwnApps) {
+      this.network.allowTrafficWithinAppGroup(group);
+    }
+    return [group];
+  }
+
+  /** The user profiles must fit in the studio subnets, at 4 addresses per user. */
+  private validateUserCapacity(): string[] {
+    const capacity = this.network?.studioUserCapacity;
+    const users = this.profileNames.size;
+    if (capacity === undefined || users <= capacity) {
+      return [];
+    }
+    return [`${NAME} addUserProfile: ${users} user profiles need up to ${users * ADDRESSES_PER_STUDIO_USER} addresses ` +
+      `(${ADDRESSES_PER_STUDIO_USER} per user) but the studio subnets hold ${capacity} users after the interface endpoints; ` +
+      'a larger cidr or studioSubnetCidrMask on the network, or a second domain for some of the users'];
   }
 
   private sharingSettings(options?: NotebookSharingOptions): sagemaker.CfnDomain.SharingSettingsProperty {
@@ -440,7 +491,14 @@ export class StudioDomain extends Construct {
   }
 }
 
-function domainPlacement(props: StudioDomainProps): { vpc: ec2.IVpc; subnetIds: string[]; securityGroups: ec2.ISecurityGroup[] } {
+interface DomainPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly subnetIds: string[];
+  readonly securityGroups: ec2.ISecurityGroup[];
+  readonly userAppSecurityGroups: ec2.ISecurityGroup[];
+}
+
+function domainPlacement(props: StudioDomainProps): DomainPlacement {
   if (props.network) {
     if (props.vpc || props.subnets || props.securityGroups) {
       invalid(NAME, 'network', 'set together with vpc, subnets or securityGroups', 'either network, or vpc with subnets and securityGroups');
@@ -450,6 +508,7 @@ function domainPlacement(props: StudioDomainProps): { vpc: ec2.IVpc; subnetIds: 
       vpc: network.vpc,
       subnetIds: network.vpc.selectSubnets(network.studioSubnets).subnetIds,
       securityGroups: [network.studioSecurityGroup],
+      userAppSecurityGroups: [network.userAppSecurityGroup],
     };
   }
   if (!props.vpc) {
@@ -460,7 +519,7 @@ function domainPlacement(props: StudioDomainProps): { vpc: ec2.IVpc; subnetIds: 
     invalid(NAME, 'securityGroups', `${securityGroups.length} security groups given with vpc`,
       `1 to ${MAX_USER_SECURITY_GROUPS} security groups (SageMaker adds one of the 5 allowed)`);
   }
-  return { vpc: props.vpc, subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds, securityGroups };
+  return { vpc: props.vpc, subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds, securityGroups, userAppSecurityGroups: securityGroups };
 }
 
 function idleShutdown(props: StudioDomainProps): sagemaker.CfnDomain.IdleSettingsProperty {

@@ -23,17 +23,29 @@ export interface StudioUserProfileOptions {
   readonly team?: string;
 
   /**
-   * Give the user's apps a security group of their own (with the Studio rules), so that
-   * the apps of different users cannot reach each other. Needs a domain built on a
-   * SecureStudioVpc.
+   * Give the user's apps a security group of their own, without rules: it names this user's
+   * apps, so that a resource can admit them alone (`profile.securityGroups[0]`). The apps'
+   * network access comes from the domain's user-app group either way, and no user's apps
+   * accept connections from another user's. Costs one more resource. Needs a domain built on
+   * a SecureStudioVpc.
    *
-   * @default false - the apps use the domain's security groups
+   * @default false - the apps carry only the domain's user-app groups
    */
   readonly ownSecurityGroup?: boolean;
 
   /**
-   * Further security groups for the user's apps. SageMaker adds one of its own, and a
-   * profile may have at most 5.
+   * Let the user's apps open connections to each other on TCP 8192-65535, the ports Studio
+   * Classic's JupyterServer and KernelGateway apps used (the current Studio's JupyterLab and
+   * Code Editor spaces need no traffic between apps). Other users' apps still cannot connect.
+   * Costs one more resource (an ingress rule of the group from itself). Needs `ownSecurityGroup`.
+   *
+   * @default false
+   */
+  readonly trafficBetweenOwnApps?: boolean;
+
+  /**
+   * Further security groups for the user's apps. SageMaker adds the domain's default user
+   * groups and one of its own for NFS to them, and an app may carry at most 5.
    *
    * @default - none
    */
@@ -59,7 +71,10 @@ export interface StudioUserProfileProps {
   readonly userProfileName: string;
   /** The role the user's apps run as. */
   readonly executionRole: iam.IRole;
-  /** The security groups of the user's apps (SageMaker adds one for NFS). */
+  /**
+   * The security groups of the profile; SageMaker adds the domain's default user groups and
+   * one for NFS to them. An empty list leaves `SecurityGroups` out of the profile.
+   */
   readonly securityGroups: ec2.ISecurityGroup[];
   /**
    * Tags of the profile.
@@ -85,7 +100,7 @@ export class StudioUserProfile extends Construct {
   public readonly userProfileArn: string;
   /** The role the user's apps run as. */
   public readonly executionRole: iam.IRole;
-  /** The security groups of the user's apps. */
+  /** The security groups of the profile (the domain's default user groups come on top). */
   public readonly securityGroups: ec2.ISecurityGroup[];
   /** The CloudFormation resource. */
   public readonly resource: sagemaker.CfnUserProfile;
@@ -102,7 +117,7 @@ export class StudioUserProfile extends Construct {
       singleSignOnUserValue: props.ssoUserName,
       userSettings: {
         executionRole: props.executionRole.roleArn,
-        securityGroups: props.securityGroups.map((group) => group.securityGroupId),
+        securityGroups: props.securityGroups.length > 0 ? props.securityGroups.map((group) => group.securityGroupId) : undefined,
       },
       tags: Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
     });

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SecureStudioVpc, SecureStudioVpcProps, StudioEgress, StudioEndpointService, StudioEndpointSet } from '../../src';
 import { nagErrors } from '../helpers/nag';
 import { natGatewayAz, routesOf, routeTableOf, subnetsOfGroup } from '../helpers/routing';
+import { SecurityGroupRules } from '../helpers/security-groups';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 
 function build(props: SecureStudioVpcProps = {}, stack: Stack = agnosticStack()) {
@@ -87,7 +88,7 @@ describe('internet-free (default)', () => {
   test('studio security group: NFS and app ports from and to itself, 443 to endpoints and S3, nothing to the internet', () => {
     const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
     const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
-    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 3);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 4);
     for (const [from, to] of [[2049, 2049], [8192, 65535]]) {
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
         GroupId: studioSg, SourceSecurityGroupId: studioSg, IpProtocol: 'tcp', FromPort: from, ToPort: to,
@@ -110,17 +111,69 @@ describe('internet-free (default)', () => {
     // No inline rule, in particular none to 0.0.0.0/0: CloudFormation removes EC2's default
     // allow-all egress rule when an AWS::EC2::SecurityGroupEgress is added to the group.
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps'),
+      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps: NFS'),
       SecurityGroupEgress: Match.absent(),
     });
   });
 
-  test('endpoint security group admits 443 from the studio group only, never from the VPC CIDR', () => {
+  test('user-app security group: HTTPS to the endpoints and S3 in rules of its own (inline), no ingress, nothing to the internet', () => {
+    const userSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkUserAppSecurityGroup'), 'GroupId'] };
+    const [userGroup] = Object.values(template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps of every user') },
+    })) as any[];
+    expect(userGroup.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(userGroup.Properties.SecurityGroupEgress).toEqual([
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        Description: expect.any(String),
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^NetworkEndpointSecurityGroup/), 'GroupId'] },
+      },
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        Description: expect.any(String),
+        DestinationPrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/^NetworkS3PrefixListLookup/), 'PrefixLists.0.PrefixListId'] },
+      },
+    ]);
+    // No separate rule of the group either: its ingress is empty, so no app can connect to it.
+    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: userSg } })).toEqual({});
+    expect(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: userSg } })).toEqual({});
+    const rules = SecurityGroupRules.of(stack);
+    expect(rules.rulesOf(network.userAppSecurityGroup, 'ingress')).toEqual([]);
+    expect(rules.canConnect([network.userAppSecurityGroup], [network.endpointSecurityGroup], 443)).toBe(true);
+    expect(rules.canConnect([network.userAppSecurityGroup], [network.endpointSecurityGroup], 80)).toBe(false);
+    expect(rules.canConnect([network.userAppSecurityGroup], [network.userAppSecurityGroup], 8192)).toBe(false);
+    expect(rules.canConnect([network.userAppSecurityGroup], [network.studioSecurityGroup], 2049)).toBe(false);
+  });
+
+  test('no dependency cycle: the user-app group names the endpoint group inline, the endpoint group admits it in a separate rule', () => {
+    // Template.fromStack refuses a template with a dependency cycle, which CloudFormation would reject.
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a group cannot name itself in its own properties: the template has a dependency cycle', () => {
+    const selfStack = agnosticStack();
+    const vpc = new SecureStudioVpc(selfStack, 'Network').vpc;
+    const group = new ec2.SecurityGroup(selfStack, 'SelfInline', { vpc, allowAllOutbound: false });
+    // ec2.Peer.securityGroupId writes the rule inline, even for the group itself.
+    group.addIngressRule(ec2.Peer.securityGroupId(group.securityGroupId), ec2.Port.tcpRange(8192, 65535));
+    const id = selfStack.getLogicalId(group.node.defaultChild as ec2.CfnSecurityGroup);
+    expect(() => Template.fromStack(selfStack)).toThrow(`these resources have a dependency cycle: ${id} -> ${id}`);
+  });
+
+  test('endpoint security group admits 443 from the studio and user-app groups only, never from the VPC CIDR', () => {
     const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
+    const userSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkUserAppSecurityGroup'), 'GroupId'] };
     const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: endpointSg, SourceSecurityGroupId: studioSg, IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
-    });
+    for (const source of [studioSg, userSg]) {
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: endpointSg, SourceSecurityGroupId: source, IpProtocol: 'tcp', FromPort: 443, ToPort: 443,
+      });
+    }
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: endpointSg } }))).toHaveLength(2);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('^Interface VPC endpoints'),
       SecurityGroupIngress: Match.absent(),
@@ -229,9 +282,15 @@ describe('NAT per AZ', () => {
 
   test('the studio group may reach the internet on 443 only', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps'),
+      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps: NFS'),
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
     });
+  });
+
+  test('the user-app group may reach the internet on 443 only, in an inline rule', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker Studio apps of every user') } });
+    const internet = (Object.values(groups)[0] as any).Properties.SecurityGroupEgress.filter((rule: any) => rule.CidrIp !== undefined);
+    expect(internet).toEqual([{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: expect.any(String) }]);
   });
 });
 
@@ -278,26 +337,56 @@ describe('firewall-ready layout', () => {
 });
 
 describe('app security groups and egress routing', () => {
-  test('createAppSecurityGroup gives a group the Studio rules, and the endpoints admit it', () => {
+  test('createAppSecurityGroup gives a group of one resource without rules, which no other group admits', () => {
+    const resourceCount = (stack: Stack) => Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+    const withoutGroup = agnosticStack();
+    new SecureStudioVpc(withoutGroup, 'Network', { egress: StudioEgress.NAT_PER_AZ });
     const stack = agnosticStack();
     const network = new SecureStudioVpc(stack, 'Network', { egress: StudioEgress.NAT_PER_AZ });
-    network.createAppSecurityGroup(stack, 'AliceApps', 'Apps of one user');
+    const alice = network.createAppSecurityGroup(stack, 'AliceApps', 'Apps of one user');
+    expect(resourceCount(stack) - resourceCount(withoutGroup)).toBe(1);
     const template = Template.fromStack(stack);
-    const alice = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AliceApps'), 'GroupId'] };
-    const endpointSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkEndpointSecurityGroup'), 'GroupId'] };
-    for (const [from, to] of [[2049, 2049], [8192, 65535]]) {
-      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: alice, SourceSecurityGroupId: alice, FromPort: from, ToPort: to });
-      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: alice, DestinationSecurityGroupId: alice, FromPort: from, ToPort: to });
-    }
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: endpointSg, SourceSecurityGroupId: alice, FromPort: 443, ToPort: 443 });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: alice, DestinationPrefixListId: Match.anyValue(), FromPort: 443 });
+    const aliceSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AliceApps'), 'GroupId'] };
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Apps of one user',
-      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })],
     });
-    // The studio group and the new group do not admit each other.
-    const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
-    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: alice, SourceSecurityGroupId: studioSg } })).toEqual({});
+    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { SourceSecurityGroupId: aliceSg } })).toEqual({});
+    const rules = SecurityGroupRules.of(stack);
+    // With the user-app group (which the domain adds to every user's apps), alice's apps reach the endpoints.
+    expect(rules.canConnect([alice, network.userAppSecurityGroup], [network.endpointSecurityGroup], 443)).toBe(true);
+    expect(rules.canConnect([alice], [network.endpointSecurityGroup], 443)).toBe(false);
+  });
+
+  test('allowTrafficWithinAppGroup: apps carrying the group reach each other on 8192-65535, apps of other groups do not', () => {
+    const stack = agnosticStack();
+    const network = new SecureStudioVpc(stack, 'Network');
+    const alice = network.createAppSecurityGroup(stack, 'AliceApps', 'Apps of alice');
+    const bob = network.createAppSecurityGroup(stack, 'BobApps', 'Apps of bob');
+    network.allowTrafficWithinAppGroup(alice);
+    network.allowTrafficWithinAppGroup(bob);
+    const template = Template.fromStack(stack);
+    const aliceSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AliceApps'), 'GroupId'] };
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: aliceSg, SourceSecurityGroupId: aliceSg, IpProtocol: 'tcp', FromPort: 8192, ToPort: 65535,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Apps of alice',
+      SecurityGroupEgress: [{
+        IpProtocol: 'tcp',
+        FromPort: 8192,
+        ToPort: 65535,
+        Description: Match.anyValue(),
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkUserAppSecurityGroup'), 'GroupId'] },
+      }],
+    });
+    const rules = SecurityGroupRules.of(stack);
+    const apps = (group: ec2.ISecurityGroup) => [group, network.userAppSecurityGroup];
+    expect(rules.canConnect(apps(alice), apps(alice), 8888)).toBe(true);
+    expect(rules.canConnect(apps(alice), apps(alice), 2049)).toBe(false);
+    expect(rules.canConnect(apps(bob), apps(alice), 8888)).toBe(false);
+    expect(rules.canConnect(apps(alice), apps(bob), 8888)).toBe(false);
   });
 
   test('routeNatEgressThrough needs the firewall-ready layout', () => {
@@ -450,7 +539,7 @@ describe('adopting an existing VPC', () => {
     const { template } = build({ vpc: existingVpc(stack) }, stack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::Subnet', 0);
-    template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 3);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-aaaa', 'rtb-bbbb'] });
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', SubnetIds: ['subnet-aaaa', 'subnet-bbbb'] });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceId: 'vpc-0123456789abcdef0', TrafficType: 'ALL' });

@@ -6,8 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { StudioEndpointService } from '../../src/network/endpoints';
 import { SecureStudioVpc } from '../../src/network/secure-studio-vpc';
 import { StudioAppType, StudioAuthMode, StudioDomain, StudioDomainProps } from '../../src/studio/studio-domain';
+import { StudioUserProfileOptions } from '../../src/studio/studio-user-profile';
 import { concretize, SAMPLE_ACCOUNT, SAMPLE_REGION, simulate } from '../helpers/iam-simulation';
 import { nagErrors } from '../helpers/nag';
+import { SecurityGroupRules } from '../helpers/security-groups';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 
 function studioRole(stack: Stack, id: string): iam.Role {
@@ -21,6 +23,7 @@ function build(props: Partial<StudioDomainProps> = {}, stack: Stack = agnosticSt
 }
 
 const studioSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkStudioSecurityGroup'), 'GroupId'] };
+const userSg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkUserAppSecurityGroup'), 'GroupId'] };
 const defaultRoleArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DefaultRole'), 'Arn'] };
 const idleSettings = { LifecycleManagement: 'ENABLED', IdleTimeoutInMinutes: 60, MinIdleTimeoutInMinutes: 60, MaxIdleTimeoutInMinutes: 480 };
 
@@ -50,7 +53,7 @@ describe('defaults', () => {
       },
       DefaultUserSettings: {
         ExecutionRole: defaultRoleArn,
-        SecurityGroups: [studioSg],
+        SecurityGroups: [userSg],
         StudioWebPortal: 'ENABLED',
         DefaultLandingUri: 'studio::',
         JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: idleSettings }, LifecycleConfigArns: Match.absent() },
@@ -92,7 +95,16 @@ describe('defaults', () => {
 });
 
 describe('user profiles', () => {
-  test('a profile with a persona role, a team tag and its own security group', () => {
+  test('a profile with a persona role, a team tag and its own security group: two resources; one without', () => {
+    const resourcesWith = (...profiles: [string, StudioUserProfileOptions][]) => {
+      const { stack, domain } = build();
+      profiles.forEach(([name, options]) => domain.addUserProfile(name, options));
+      return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+    };
+    expect(resourcesWith(['alice', { ownSecurityGroup: true }]) - resourcesWith()).toBe(2);
+    expect(resourcesWith(['bob', {}]) - resourcesWith()).toBe(1);
+    expect(resourcesWith(['dave', { ownSecurityGroup: true, trafficBetweenOwnApps: true }]) - resourcesWith()).toBe(3);
+
     const { stack, domain } = build();
     const scientist = studioRole(stack, 'ScientistRole');
     const alice = domain.addUserProfile('alice', { executionRole: scientist, team: 'fraud', ownSecurityGroup: true });
@@ -105,15 +117,78 @@ describe('user profiles', () => {
       UserSettings: { ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScientistRole'), 'Arn'] }, SecurityGroups: [aliceSg] },
       Tags: [{ Key: 'team', Value: 'fraud' }],
     });
+    // SageMaker adds the domain's default user groups (the user-app group) to both profiles.
     template.hasResourceProperties('AWS::SageMaker::UserProfile', {
       UserProfileName: 'bob',
-      UserSettings: { ExecutionRole: defaultRoleArn, SecurityGroups: [studioSg] },
+      UserSettings: { ExecutionRole: defaultRoleArn, SecurityGroups: Match.absent() },
       Tags: Match.absent(),
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: aliceSg, SourceSecurityGroupId: aliceSg, FromPort: 8192, ToPort: 65535 });
-    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: aliceSg, SourceSecurityGroupId: studioSg } })).toEqual({});
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'SageMaker Studio apps of user profile alice',
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })],
+    });
+    expect(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: aliceSg } })).toEqual({});
     expect(alice.securityGroups).toHaveLength(1);
     expect(alice.userProfileName).toBe('alice');
+  });
+
+  describe('what the apps of a user reach (template rules; an app carries the domain\'s user groups and its profile\'s)', () => {
+    const { stack, domain, network } = build();
+    const alice = domain.addUserProfile('alice', { ownSecurityGroup: true });
+    const bob = domain.addUserProfile('bob', { ownSecurityGroup: true });
+    const carol = domain.addUserProfile('carol');
+    const dave = domain.addUserProfile('dave', { ownSecurityGroup: true, trafficBetweenOwnApps: true });
+    const erin = domain.addUserProfile('erin', { ownSecurityGroup: true, trafficBetweenOwnApps: true });
+    const rules = SecurityGroupRules.of(stack);
+    const apps = (profile: typeof alice) => [...domain.userAppSecurityGroups, ...profile.securityGroups];
+    const users = { alice, bob, carol, dave, erin };
+    const PORTS = [22, 80, 443, 2049, 8192, 8888, 65535];
+
+    test('the interface endpoints on 443 (and no other port), S3 through the prefix list on 443', () => {
+      for (const profile of Object.values(users)) {
+        expect(rules.canConnect(apps(profile), [network.endpointSecurityGroup], 443)).toBe(true);
+        const otherPorts = PORTS.filter((port) => port !== 443);
+        expect(otherPorts.filter((port) => rules.canConnect(apps(profile), [network.endpointSecurityGroup], port))).toEqual([]);
+        expect(rules.prefixListEgress(apps(profile), 443)).toHaveLength(1);
+      }
+    });
+
+    test('no app of one user reaches an app of another, on any port', () => {
+      for (const [fromName, from] of Object.entries(users)) {
+        for (const [toName, to] of Object.entries(users)) {
+          if (fromName !== toName) {
+            expect([fromName, toName, PORTS.filter((port) => rules.canConnect(apps(from), apps(to), port))]).toEqual([fromName, toName, []]);
+          }
+        }
+      }
+    });
+
+    test('by default a user\'s apps accept no connection at all; with trafficBetweenOwnApps, from the same user\'s apps on 8192-65535 only', () => {
+      for (const profile of [alice, bob, carol]) {
+        expect(apps(profile).flatMap((group) => rules.rulesOf(group, 'ingress'))).toEqual([]);
+      }
+      for (const profile of [dave, erin]) {
+        expect(rules.canConnect(apps(profile), apps(profile), 8192)).toBe(true);
+        expect(rules.canConnect(apps(profile), apps(profile), 65535)).toBe(true);
+        expect(rules.canConnect(apps(profile), apps(profile), 2049)).toBe(false);
+        expect(rules.canConnect(apps(profile), apps(profile), 443)).toBe(false);
+      }
+    });
+
+    test('the home EFS: every app keeps a slot for the NFS group SageMaker adds (at most 4 groups of ours)', () => {
+      for (const profile of Object.values(users)) {
+        expect(apps(profile).length).toBeLessThanOrEqual(4);
+      }
+      // None of our groups is needed for NFS: SageMaker's outbound NFS group, on every app, reaches its inbound NFS group on the mount targets.
+      expect(PORTS.some((port) => rules.canConnect(apps(alice), [network.studioSecurityGroup], port))).toBe(false);
+    });
+
+    test('nothing on the internet: no rule to 0.0.0.0/0 without egress', () => {
+      for (const profile of Object.values(users)) {
+        expect(apps(profile).flatMap((group) => rules.rulesOf(group, 'egress')).filter((rule) => rule.peer.kind === 'cidr' && rule.peer.cidr === '0.0.0.0/0')).toEqual([]);
+      }
+    });
   });
 
   test('profiles of an SSO domain name their IAM Identity Center user', () => {
@@ -137,8 +212,11 @@ describe('user profiles', () => {
       "StudioDomain addUserProfile: profile 'dave' has ssoUserName on a IAM domain; ssoUserName for every profile of an SSO domain, and none on an IAM domain"],
     ['too many security groups', (d: StudioDomain) => d.addUserProfile('erin', {
       ownSecurityGroup: true,
-      securityGroups: ['sg-1', 'sg-2', 'sg-3', 'sg-4'].map((id) => ec2.SecurityGroup.fromSecurityGroupId(Stack.of(d), id, id)),
-    }), "StudioDomain addUserProfile: profile 'erin' has 5 security groups; at most 4, as SageMaker adds one of the 5 a profile may have"],
+      securityGroups: ['sg-1', 'sg-2', 'sg-3'].map((id) => ec2.SecurityGroup.fromSecurityGroupId(Stack.of(d), id, id)),
+    }), "StudioDomain addUserProfile: the apps of profile 'erin' would carry 5 security groups (4 of the profile and 1 the domain gives every user's apps); " +
+      'at most 4 in all, as SageMaker adds its NFS group to the 5 an app may have'],
+    ['traffic between own apps without a group of their own', (d: StudioDomain) => d.addUserProfile('fred', { trafficBetweenOwnApps: true }),
+      "StudioDomain addUserProfile: profile 'fred' asks for trafficBetweenOwnApps without ownSecurityGroup; ownSecurityGroup: true, whose group admits the traffic from itself only"],
   ])('refuses %s', (_name, act, message) => {
     const { domain } = build();
     expect(() => act(domain)).toThrow(message);
@@ -148,6 +226,31 @@ describe('user profiles', () => {
     const { domain } = build({ authMode: StudioAuthMode.SSO });
     expect(() => domain.addUserProfile('frank')).toThrow(
       "StudioDomain addUserProfile: profile 'frank' lacks ssoUserName on a SSO domain; ssoUserName for every profile of an SSO domain, and none on an IAM domain");
+  });
+
+  test('a profile with a group of its own and two more: four groups with the domain\'s user-app group, the most allowed', () => {
+    const { domain } = build();
+    const extra = ['sg-11111111', 'sg-22222222'].map((id) => ec2.SecurityGroup.fromSecurityGroupId(Stack.of(domain), id, id));
+    expect(domain.addUserProfile('gail', { ownSecurityGroup: true, securityGroups: extra }).securityGroups).toHaveLength(3);
+  });
+
+  test('refuses at synth time more users than the studio subnets hold at 4 addresses each (after the endpoints)', () => {
+    const withUsers = (count: number) => {
+      const stack = agnosticStack();
+      // Two /24 studio subnets: 2 x 251 usable addresses, less one per core endpoint (9) and subnet.
+      const network = new SecureStudioVpc(stack, 'Network', { cidr: '10.0.0.0/22', expectedUsers: 10 });
+      const domain = new StudioDomain(stack, 'Domain', { network, defaultExecutionRole: studioRole(stack, 'Role') });
+      for (let i = 0; i < count; i++) {
+        domain.addUserProfile(`user${i}`);
+      }
+      return { stack, network };
+    };
+    const fits = withUsers(121);
+    expect(fits.network.studioUserCapacity).toBe(Math.floor((2 * 251 - 9 * 2) / 4));
+    expect(() => Template.fromStack(fits.stack)).not.toThrow();
+    expect(() => Template.fromStack(withUsers(122).stack)).toThrow('StudioDomain addUserProfile: 122 user profiles need up to 488 addresses (4 per user) ' +
+      'but the studio subnets hold 121 users after the interface endpoints; a larger cidr or studioSubnetCidrMask on the network, ' +
+      'or a second domain for some of the users');
   });
 });
 
