@@ -12,6 +12,7 @@ import { invalid } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
+import { StudioPackageMirror } from './supply/package-mirror';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -162,6 +163,17 @@ export interface SecureStudioProps {
    * @default PersonaNetworkPerimeter.OFF
    */
   readonly networkPerimeter?: PersonaNetworkPerimeter;
+
+  /**
+   * Create a package mirror (`StudioPackageMirror`: CodeArtifact with an upstream to PyPI)
+   * that JupyterLab, Code Editor and jobs install from, with its endpoints in the network,
+   * read access for the data scientist, MLOps and job roles (who may not change it), and the
+   * pip login on the domain. Tune it through `packageMirror`, e.g.
+   * `studio.packageMirror.grantPublish(studio.personas.mlopsRole)` to accept internal packages.
+   *
+   * @default - true when internet-free (StudioEgress.NONE), false with egress
+   */
+  readonly packageMirror?: boolean;
 }
 
 /**
@@ -193,6 +205,8 @@ export class SecureStudio extends Construct {
   public readonly domain: StudioDomain;
   /** The user profiles, in the order of `users`. */
   public readonly userProfiles: StudioUserProfile[];
+  /** The package mirror, unless turned off (`packageMirror`). */
+  public readonly packageMirror?: StudioPackageMirror;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -238,6 +252,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
+    this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
     this.userProfiles = (props.users ?? []).map((user) => this.domain.addUserProfile(user.name, {
       executionRole: this.personaRole(user.persona),
       team: props.team,
@@ -267,6 +282,19 @@ export class SecureStudio extends Construct {
         "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
     }
     return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains, tlsInspection });
+  }
+
+  private createPackageMirror(enabled: boolean, removalPolicy: RemovalPolicy): StudioPackageMirror | undefined {
+    if (!enabled) {
+      return undefined;
+    }
+    const mirror = new StudioPackageMirror(this, 'PackageMirror', { network: this.network, removalPolicy });
+    for (const role of [this.personas.dataScientistRole, this.personas.mlopsRole, this.personas.jobRole]) {
+      mirror.grantRead(role);
+      mirror.denyAdministration(role);
+    }
+    mirror.configureDomain(this.domain);
+    return mirror;
   }
 
   private createBuckets(names: string[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {
