@@ -168,8 +168,9 @@ export interface SecureStudioProps {
    * Create a package mirror (`StudioPackageMirror`: CodeArtifact with an upstream to PyPI)
    * that JupyterLab, Code Editor and jobs install from, with its endpoints in the network,
    * read access for the data scientist, MLOps and job roles (who may not change it), and the
-   * pip login on the domain. Tune it through `packageMirror`, e.g.
-   * `studio.packageMirror.grantPublish(studio.personas.mlopsRole)` to accept internal packages.
+   * pip login on the domain. Tune it through the `packageMirror` field, e.g.
+   * `studio.packageMirror.grantPublish(studio.personas.mlopsRole)` to accept internal
+   * packages, or `requireApproval()` and `addApprovedPackages('/pypi//pandas$')`.
    *
    * @default - true when internet-free (StudioEgress.NONE), false with egress
    */

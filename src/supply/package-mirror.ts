@@ -55,7 +55,7 @@ export enum PackageIntake {
   /**
    * Fetching from the public registries is off: only packages already in the mirror, the
    * `approvedPackages` and (with publishers) internal packages install. New packages are
-   * approved by adding their pattern to `approvedPackages`.
+   * approved by adding their pattern to `approvedPackages` (or `addApprovedPackages`).
    */
   APPROVED_ONLY = 'APPROVED_ONLY',
 }
@@ -213,8 +213,6 @@ export class StudioPackageMirror extends Construct {
   public readonly repositoryArn: string;
   /** The formats served. */
   public readonly formats: PackageFormat[];
-  /** How new packages enter the mirror. */
-  public readonly intake: PackageIntake;
   /** The pip index of the repository, without credentials (`.../pypi/<repository>/simple/`). */
   public readonly pipIndexUrl: string;
   /**
@@ -235,6 +233,9 @@ export class StudioPackageMirror extends Construct {
   public readonly repositoriesEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   private readonly packageGroupIds = new Set<string>();
+  private readonly blockedPatterns = new Set<string>();
+  private readonly approvedPatterns = new Set<string>();
+  private currentIntake: PackageIntake;
   private readonly publishers: iam.IGrantable[] = [];
   private readonly sidSuffix: string;
 
@@ -244,7 +245,7 @@ export class StudioPackageMirror extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.sidSuffix = createHash('sha256').update(this.node.path).digest('hex').slice(0, 8).toUpperCase();
     this.formats = validateFormats(props.formats ?? [PackageFormat.PYPI]);
-    this.intake = props.intake ?? PackageIntake.ON_DEMAND;
+    this.currentIntake = props.intake ?? PackageIntake.ON_DEMAND;
     this.domainName = props.domainName ?? defaultDomainName(this);
     validateDomainName(this.domainName);
     this.repositoryName = props.repositoryName ?? DEFAULT_REPOSITORY;
@@ -290,6 +291,11 @@ export class StudioPackageMirror extends Construct {
     this.apiEndpoint = endpoints?.api;
     this.repositoriesEndpoint = endpoints?.repositories;
     validateLoginScriptLength(this.loginValues(LONGEST_LOGIN_VALUES));
+  }
+
+  /** How new packages enter the mirror. */
+  public get intake(): PackageIntake {
+    return this.currentIntake;
   }
 
   /**
@@ -397,6 +403,59 @@ export class StudioPackageMirror extends Construct {
     domain.addLifecycleConfiguration(`${prefix}-pip-codeeditor`, StudioAppType.CODE_EDITOR, script, { builtIn: true });
   }
 
+  /**
+   * Turns fetching from the public registries off (`PackageIntake.APPROVED_ONLY`): only
+   * packages already in the mirror, the approved patterns (`addApprovedPackages`) and
+   * published internal packages install from then on. For a mirror another construct created
+   * (e.g. `SecureStudio`'s).
+   */
+  public requireApproval(): void {
+    this.currentIntake = PackageIntake.APPROVED_ONLY;
+  }
+
+  /**
+   * Blocks package group patterns (same forms as `blockedPackages`): no new version of a
+   * matching package enters the mirror in any way.
+   */
+  public addBlockedPackages(...patterns: string[]): void {
+    for (const pattern of patterns) {
+      this.validatePattern('blockedPackages', pattern);
+      if (this.approvedPatterns.has(pattern)) {
+        invalid(NAME, 'blockedPackages', `'${pattern}' is also approved`, 'each pattern in one list only');
+      }
+      this.blockedPatterns.add(pattern);
+      const block = { restrictionMode: 'BLOCK' };
+      this.createPackageGroup(`Blocked${patternId(pattern)}`, pattern, 'Blocked: no new version enters the mirror',
+        { externalUpstream: block, internalUpstream: block, publish: block });
+    }
+  }
+
+  /**
+   * Approves package group patterns (same forms as `approvedPackages`) in
+   * `PackageIntake.APPROVED_ONLY`: matching packages are fetched from their public registry
+   * again, into the format's upstream repository only.
+   */
+  public addApprovedPackages(...patterns: string[]): void {
+    for (const pattern of patterns) {
+      if (this.currentIntake !== PackageIntake.APPROVED_ONLY) {
+        invalid(NAME, 'approvedPackages', `'${pattern}' approved with intake ${this.currentIntake}, where every package is fetched on request`,
+          'approved packages only with intake: PackageIntake.APPROVED_ONLY (or after requireApproval())');
+      }
+      const format = this.validatePattern('approvedPackages', pattern);
+      if (!this.formats.includes(format as PackageFormat)) {
+        invalid(NAME, 'approvedPackages', `'${pattern}' is a ${format} pattern but the mirror serves ${this.formats.join(', ')}`,
+          `patterns of the mirror's formats, or add PackageFormat.${format.toUpperCase()} to formats`);
+      }
+      if (this.blockedPatterns.has(pattern)) {
+        invalid(NAME, 'approvedPackages', `'${pattern}' is also in blockedPackages`, 'each pattern in one list only');
+      }
+      this.approvedPatterns.add(pattern);
+      const inherit = { restrictionMode: 'INHERIT' };
+      this.createPackageGroup(`Approved${patternId(pattern)}`, pattern, `Approved: fetched from ${FORMATS[format as PackageFormat].connection}`,
+        { externalUpstream: this.fetchRestriction(format), internalUpstream: inherit, publish: inherit });
+    }
+  }
+
   private loginValues(longest?: PackageMirrorLoginValues): PackageMirrorLoginValues {
     const stack = Stack.of(this);
     return longest ?? {
@@ -434,47 +493,38 @@ export class StudioPackageMirror extends Construct {
 
   /**
    * One package group per format, whose origin controls let each format's packages enter
-   * only through its upstream repository (fetch) and the repository users install from
-   * (retention, publishing when granted); blocked and approved patterns below them.
+   * only through its upstream repository (fetch; blocked in APPROVED_ONLY, rendered at
+   * synthesis) and the repository users install from (retention, publishing when granted);
+   * then the blocked and approved patterns of the props.
    */
   private createPackageGroups(props: StudioPackageMirrorProps): void {
     const main = [this.repository.attrName];
-    const store = (format: string) => [this.upstreamRepositories[this.formats.indexOf(format as PackageFormat)].attrName];
-    const specific = (repositories: string[]) => ({ restrictionMode: 'ALLOW_SPECIFIC_REPOSITORIES', repositories });
-    const block = { restrictionMode: 'BLOCK' };
-    const inherit = { restrictionMode: 'INHERIT' };
     for (const format of this.formats) {
+      const fetch = this.fetchRestriction(format);
       this.createPackageGroup(`${FORMATS[format].id}Packages`, `/${format}/*`,
         `${format} packages: fetched only through ${FORMATS[format].store}, kept in ${this.repositoryName}`, {
-          externalUpstream: this.intake === PackageIntake.APPROVED_ONLY ? block : specific(store(format)),
-          internalUpstream: specific(main),
+          externalUpstream: {
+            restrictionMode: Lazy.string({ produce: () => this.currentIntake === PackageIntake.APPROVED_ONLY ? 'BLOCK' : fetch.restrictionMode }),
+            repositories: Lazy.list({ produce: () => this.currentIntake === PackageIntake.APPROVED_ONLY ? undefined : fetch.repositories }),
+          },
+          internalUpstream: { restrictionMode: 'ALLOW_SPECIFIC_REPOSITORIES', repositories: main },
           // Rendered at synthesis: publishing opens with the first grantPublish.
           publish: this.publishRestriction(main),
         });
     }
-    const blocked = props.blockedPackages ?? [];
     const approved = props.approvedPackages ?? [];
-    if (approved.length > 0 && this.intake !== PackageIntake.APPROVED_ONLY) {
-      invalid(NAME, 'approvedPackages', `given with intake ${this.intake}, where every package is fetched on request`,
+    if (approved.length > 0 && this.currentIntake !== PackageIntake.APPROVED_ONLY) {
+      invalid(NAME, 'approvedPackages', `given with intake ${this.currentIntake}, where every package is fetched on request`,
         'approvedPackages only with intake: PackageIntake.APPROVED_ONLY');
     }
-    for (const pattern of blocked) {
-      this.validatePattern('blockedPackages', pattern);
-      this.createPackageGroup(`Blocked${patternId(pattern)}`, pattern, 'Blocked: no new version enters the mirror',
-        { externalUpstream: block, internalUpstream: block, publish: block });
-    }
-    for (const pattern of approved) {
-      const format = this.validatePattern('approvedPackages', pattern);
-      if (!this.formats.includes(format as PackageFormat)) {
-        invalid(NAME, 'approvedPackages', `'${pattern}' is a ${format} pattern but the mirror serves ${this.formats.join(', ')}`,
-          `patterns of the mirror's formats, or add PackageFormat.${format.toUpperCase()} to formats`);
-      }
-      if (blocked.includes(pattern)) {
-        invalid(NAME, 'approvedPackages', `'${pattern}' is also in blockedPackages`, 'each pattern in one list only');
-      }
-      this.createPackageGroup(`Approved${patternId(pattern)}`, pattern, `Approved: fetched from ${FORMATS[format as PackageFormat].connection}`,
-        { externalUpstream: specific(store(format)), internalUpstream: inherit, publish: inherit });
-    }
+    this.addBlockedPackages(...props.blockedPackages ?? []);
+    this.addApprovedPackages(...approved);
+  }
+
+  /** Fetching from the format's public registry into its upstream repository only. */
+  private fetchRestriction(format: string): { restrictionMode: string; repositories: string[] } {
+    const store = this.upstreamRepositories[this.formats.indexOf(format as PackageFormat)];
+    return { restrictionMode: 'ALLOW_SPECIFIC_REPOSITORIES', repositories: [store.attrName] };
   }
 
   /** Publishing to the repository users install from once a principal is granted it, else blocked; rendered at synthesis. */
@@ -488,7 +538,7 @@ export class StudioPackageMirror extends Construct {
   private createPackageGroup(id: string, pattern: string, description: string,
     restrictions: codeartifact.CfnPackageGroup.RestrictionsProperty): void {
     if (this.packageGroupIds.has(id)) {
-      invalid(NAME, 'blockedPackages', `pattern '${pattern}' is listed twice`, 'each pattern once');
+      invalid(NAME, id.startsWith('Approved') ? 'approvedPackages' : 'blockedPackages', `pattern '${pattern}' is listed twice`, 'each pattern once');
     }
     this.packageGroupIds.add(id);
     new codeartifact.CfnPackageGroup(this, id, {

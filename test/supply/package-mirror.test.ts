@@ -468,3 +468,30 @@ describe('bad input is refused at synth with the allowed form', () => {
     })).not.toThrow();
   });
 });
+
+describe('tuning a mirror after construction (e.g. SecureStudio\'s)', () => {
+  test('requireApproval blocks fetching; addApprovedPackages and addBlockedPackages add package groups', () => {
+    const { mirror, template } = build();
+    expect(mirror.intake).toBe(PackageIntake.ON_DEMAND);
+    expect(() => mirror.addApprovedPackages('/pypi//pandas$')).toThrow(
+      "StudioPackageMirror approvedPackages: '/pypi//pandas$' approved with intake ON_DEMAND, where every package is fetched on request; " +
+      'approved packages only with intake: PackageIntake.APPROVED_ONLY (or after requireApproval())');
+    mirror.requireApproval();
+    mirror.addApprovedPackages('/pypi//pandas$');
+    mirror.addBlockedPackages('/pypi//requests-darwin-lite$');
+    expect(mirror.intake).toBe(PackageIntake.APPROVED_ONLY);
+    const t = template();
+    expect(packageGroup(t, '/pypi/*').OriginConfiguration.Restrictions.ExternalUpstream).toEqual({ RestrictionMode: 'BLOCK' });
+    expect(packageGroup(t, '/pypi//pandas$').OriginConfiguration.Restrictions.ExternalUpstream.RestrictionMode).toBe('ALLOW_SPECIFIC_REPOSITORIES');
+    expect(packageGroup(t, '/pypi//requests-darwin-lite$').OriginConfiguration.Restrictions.Publish).toEqual({ RestrictionMode: 'BLOCK' });
+  });
+
+  test('refuses a pattern approved and then blocked, or approved twice', () => {
+    const { mirror } = build({ intake: PackageIntake.APPROVED_ONLY });
+    mirror.addApprovedPackages('/pypi//pandas$');
+    expect(() => mirror.addBlockedPackages('/pypi//pandas$')).toThrow(
+      "StudioPackageMirror blockedPackages: '/pypi//pandas$' is also approved; each pattern in one list only");
+    expect(() => mirror.addApprovedPackages('/pypi//pandas$')).toThrow(
+      "StudioPackageMirror approvedPackages: pattern '/pypi//pandas$' is listed twice; each pattern once");
+  });
+});
