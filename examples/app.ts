@@ -77,9 +77,11 @@ function main(): void {
   console.log(`acknowledged findings (cdk-nag ids, each with its reason on the construct it concerns): ${acknowledgementCount(app)}`);
   for (const stack of assembly.stacks) {
     const resources = Object.keys(stack.template.Resources ?? {}).length;
-    const cost = fixedMonthlyCost(stack.template).reduce((sum, item) => sum + item.monthlyUsd, 0);
+    const items = fixedMonthlyCost(stack.template);
+    const cost = items.reduce((sum, item) => sum + item.monthlyUsd, 0);
     console.log(`${stack.stackName} (${stack.templateFile}): ${resources} of ${MAX_RESOURCES} resources; ` +
-      `estimated fixed cost ${cost.toFixed(0)} USD/month at ${PRICES.region} list prices (data processing excluded)`);
+      `estimated fixed cost ${cost.toFixed(0)} USD/month at ${PRICES.region} list prices (data processing excluded) = ` +
+      items.filter((item) => item.count > 0).map((item) => `${item.count} ${item.label} ${item.monthlyUsd.toFixed(0)}`).join(' + '));
     policySizeLines(stack.template).forEach((line) => console.log(`  ${line}`));
   }
   // The report lists the plugins that found something; an empty list means every pack passed.

@@ -80,15 +80,26 @@ export interface CostItem {
   readonly monthlyUsd: number;
 }
 
-/** The fixed monthly charges of the template's NAT gateways, interface endpoints, firewall endpoints and KMS keys. */
+/** True for the interface endpoints of a package mirror (CodeArtifact API and repositories). */
+function isPackageMirrorEndpoint(resource: Resource): boolean {
+  return /\.codeartifact\.(api|repositories)"/.test(JSON.stringify(resource.Properties?.ServiceName ?? ''));
+}
+
+/**
+ * The fixed monthly charges of the template's NAT gateways, interface endpoints (those of a
+ * package mirror apart), firewall endpoints and KMS keys. A package mirror's CodeArtifact
+ * charges (storage per GB-month, requests) depend on use and are excluded, like data processing.
+ */
 export function fixedMonthlyCost(template: Templates[string]): CostItem[] {
   const sum = (type: string, count: (r: Resource) => number) => resourcesOf(template, type).reduce((total, r) => total + count(r), 0);
   const hourly = (label: string, count: number, perHour: number) => ({ label, count, monthlyUsd: count * perHour * PRICES.hoursPerMonth });
   const keys = sum('AWS::KMS::Key', () => 1);
+  const interfaceEndpointAzs = (mirror: boolean) => sum('AWS::EC2::VPCEndpoint', (r) =>
+    r.Properties?.VpcEndpointType === 'Interface' && isPackageMirrorEndpoint(r) === mirror ? r.Properties.SubnetIds.length : 0);
   return [
     hourly('NAT gateways', sum('AWS::EC2::NatGateway', () => 1), PRICES.natGatewayPerHour),
-    hourly('interface endpoint x AZ', sum('AWS::EC2::VPCEndpoint', (r) =>
-      r.Properties?.VpcEndpointType === 'Interface' ? r.Properties.SubnetIds.length : 0), PRICES.interfaceEndpointPerAzPerHour),
+    hourly('interface endpoint x AZ', interfaceEndpointAzs(false), PRICES.interfaceEndpointPerAzPerHour),
+    hourly('package mirror interface endpoint x AZ', interfaceEndpointAzs(true), PRICES.interfaceEndpointPerAzPerHour),
     hourly('firewall endpoints', sum('AWS::NetworkFirewall::Firewall', (r) => r.Properties!.SubnetMappings.length), PRICES.firewallEndpointPerHour),
     { label: 'KMS keys', count: keys, monthlyUsd: keys * PRICES.kmsKeyPerMonth },
   ];

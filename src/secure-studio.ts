@@ -14,6 +14,7 @@ import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
+import { StudioPackageMirror } from './supply/package-mirror';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -200,6 +201,18 @@ export interface SecureStudioProps {
    * @default PersonaNetworkPerimeter.OFF
    */
   readonly networkPerimeter?: PersonaNetworkPerimeter;
+
+  /**
+   * Create a package mirror (`StudioPackageMirror`: CodeArtifact with an upstream to PyPI)
+   * that JupyterLab, Code Editor and jobs install from, with its endpoints in the network,
+   * read access for the data scientist, MLOps and job roles (who may not change it), and the
+   * pip login on the domain. Tune it through the `packageMirror` field, e.g.
+   * `studio.packageMirror.grantPublish(studio.personas.mlopsRole)` to accept internal
+   * packages, or `requireApproval()` and `addApprovedPackages('/pypi//pandas$')`.
+   *
+   * @default - true when internet-free (StudioEgress.NONE), false with egress
+   */
+  readonly packageMirror?: boolean;
 }
 
 /**
@@ -233,6 +246,8 @@ export class SecureStudio extends Construct {
   public readonly userProfiles: StudioUserProfile[];
   /** The nested stacks of the user profiles; add users after construction with `addUser`. */
   public readonly studioUsers: StudioUsers;
+  /** The package mirror, unless turned off (`packageMirror`). */
+  public readonly packageMirror?: StudioPackageMirror;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -278,6 +293,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
+    this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -308,6 +324,19 @@ export class SecureStudio extends Construct {
         "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
     }
     return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains, tlsInspection });
+  }
+
+  private createPackageMirror(enabled: boolean, removalPolicy: RemovalPolicy): StudioPackageMirror | undefined {
+    if (!enabled) {
+      return undefined;
+    }
+    const mirror = new StudioPackageMirror(this, 'PackageMirror', { network: this.network, removalPolicy });
+    for (const role of [this.personas.dataScientistRole, this.personas.mlopsRole, this.personas.jobRole]) {
+      mirror.grantRead(role);
+      mirror.denyAdministration(role);
+    }
+    mirror.configureDomain(this.domain);
+    return mirror;
   }
 
   /**

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
 import { networkPerimeterStatements, PersonaNetworkPerimeter } from './network-perimeter';
+import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
 import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
 import {
   deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
@@ -228,7 +229,9 @@ export class PersonaRoles extends Construct {
     const ctx: PermissionContext = { stack, teamTagKey: this.teamTagKey, jobRoleArn: jobRole.roleArn, keyArns };
     const abacPolicy = (policyId: string, description: string, statements: ScopedStatement[]) =>
       this.createPolicy(policyId, 'teamTagKey', description, statements);
-    this.readOnlyPolicy = abacPolicy('ReadOnlyPolicy', 'Lists and describes SageMaker resources', readOnlyStatements(ctx));
+    // Every role may get a CodeArtifact bearer token, which a package mirror's grantRead needs (and grants nothing alone).
+    this.readOnlyPolicy = abacPolicy('ReadOnlyPolicy', 'Lists and describes SageMaker resources',
+      [...readOnlyStatements(ctx), codeArtifactBearerToken()]);
     const studioApps = abacPolicy('StudioAppsPolicy', 'Studio spaces and apps of the caller\'s own user profile', studioAppStatements(ctx));
     const teamJobs = abacPolicy('TeamJobsPolicy', 'The team\'s jobs and experiments; passing the job role', teamJobStatements(ctx));
     const modelRegistry = abacPolicy('ModelRegistryPolicy', 'The team\'s model registry, with approval', modelRegistryStatements(ctx));

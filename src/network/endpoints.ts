@@ -57,6 +57,18 @@ export class StudioEndpointService {
   public static readonly BEDROCK_RUNTIME = new StudioEndpointService('BedrockRuntime', ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME, true);
   /** Amazon EC2 API, which Canvas calls to detect the VPC endpoints it can use (`com.amazonaws.<region>.ec2`). */
   public static readonly EC2 = new StudioEndpointService('Ec2', ec2.InterfaceVpcEndpointAwsService.EC2, true);
+  /**
+   * AWS CodeArtifact API, for `GetAuthorizationToken` and `GetRepositoryEndpoint`
+   * (`com.amazonaws.<region>.codeartifact.api`).
+   */
+  public static readonly CODEARTIFACT_API = new StudioEndpointService('CodeArtifactApi', ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_API, true);
+  /**
+   * AWS CodeArtifact repositories, which pip, npm and Maven reach at
+   * `<domain>-<owner>.d.codeartifact.<region>.amazonaws.com` through the endpoint's private DNS
+   * (`com.amazonaws.<region>.codeartifact.repositories`).
+   */
+  public static readonly CODEARTIFACT_REPOSITORIES = new StudioEndpointService('CodeArtifactRepositories',
+    ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_REPOSITORIES, true);
 
   /**
    * Any other interface endpoint service.
@@ -135,6 +147,16 @@ export class StudioEndpointSet {
 
   /** The notebook instance UI endpoint. */
   public static readonly NOTEBOOK = new StudioEndpointSet([StudioEndpointService.SAGEMAKER_NOTEBOOK]);
+
+  /**
+   * AWS CodeArtifact API and repositories, for a package mirror (`StudioPackageMirror`)
+   * that Studio apps and jobs install packages from without internet access. The token
+   * call also needs STS (`sts:GetServiceBearerToken`), which the core set has.
+   */
+  public static readonly PACKAGE_MIRROR = new StudioEndpointSet([
+    StudioEndpointService.CODEARTIFACT_API,
+    StudioEndpointService.CODEARTIFACT_REPOSITORIES,
+  ]);
 
   /** A set of the given services, e.g. one extra service. */
   public static of(...services: StudioEndpointService[]): StudioEndpointSet {

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AwsLimits } from '../private/aws-limits';
+import { codeArtifactAssetsBucketName } from '../private/codeartifact-assets';
 import { principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { policyDocumentLength } from '../private/policy-size';
 import { invalid } from '../private/validation';
@@ -11,6 +12,7 @@ import { invalid } from '../private/validation';
 const NAME = 'S3EndpointPolicy';
 const MAX_BUCKET_NAME_LENGTH = 63;
 const LONGEST_PARTITION = 'aws-us-gov';
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Options of the policy of an S3 gateway endpoint.
@@ -66,6 +68,7 @@ export class S3EndpointPolicy extends Construct {
   private readonly ownPolicy: unknown;
   private readonly buckets: s3.IBucket[] = [];
   private jumpStart = false;
+  private codeArtifactAssetsBucket?: string;
 
   private constructor(endpoint: ec2.GatewayVpcEndpoint, options: S3EndpointPolicyOptions) {
     super(endpoint, NAME);
@@ -116,6 +119,31 @@ export class S3EndpointPolicy extends Construct {
     this.jumpStart = true;
   }
 
+  /**
+   * Lets package managers download, through the endpoint, the package assets that AWS
+   * CodeArtifact keeps in its AWS-owned bucket of the endpoint's region (Maven .jar files,
+   * npm tarballs), as CodeArtifact's user guide asks of an S3 gateway endpoint policy. Read
+   * only (`s3:GetObject`), and without a condition on the caller's account, like the ECR
+   * image layers: the downloads come through URLs that CodeArtifact signs.
+   *
+   * @param bucketName the assets bucket, for a region the library does not know (`aws
+   * codeartifact describe-domain` returns it as `s3BucketArn`)
+   * @default - the bucket of the stack's region, from the table of the CodeArtifact user guide
+   */
+  public allowCodeArtifactAssets(bucketName?: string): void {
+    const stack = Stack.of(this);
+    if (bucketName !== undefined && !Token.isUnresolved(bucketName) && !BUCKET_NAME.test(bucketName)) {
+      invalid(NAME, 'allowCodeArtifactAssets', `'${bucketName}' is not an S3 bucket name`,
+        "the name of CodeArtifact's assets bucket of the region, e.g. 'assets-438097961670-eu-west-1'");
+    }
+    const bucket = bucketName ?? codeArtifactAssetsBucketName(stack);
+    if (bucket === undefined) {
+      invalid(NAME, 'allowCodeArtifactAssets', `no CodeArtifact assets bucket is known for region ${stack.region}`,
+        "the bucket's name as bucketName: `aws codeartifact describe-domain --domain <domain>` returns it as s3BucketArn");
+    }
+    this.codeArtifactAssetsBucket = bucket;
+  }
+
   private document(ownPolicy: any, worstCase: boolean): unknown {
     return {
       Version: '2012-10-17',
@@ -125,6 +153,14 @@ export class S3EndpointPolicy extends Construct {
 
   private statements(worstCase: boolean): iam.PolicyStatement[] {
     const statements = [this.bucketStatement(worstCase), ecrImageLayersStatement(Stack.of(this))];
+    if (this.codeArtifactAssetsBucket !== undefined) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'AllowCodeArtifactAssetsOfThisRegion',
+        principals: [new iam.StarPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${Stack.of(this).partition}:s3:::${this.codeArtifactAssetsBucket}/*`],
+      }));
+    }
     if (this.jumpStart) {
       statements.push(this.principalStatement.copy({
         sid: 'AllowJumpStartPublicObjects',

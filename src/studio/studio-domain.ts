@@ -100,6 +100,21 @@ export interface StudioSignInOptions {
 }
 
 /**
+ * How a lifecycle configuration is attached to the domain.
+ */
+export interface StudioLifecycleConfigurationOptions {
+  /**
+   * Make it the domain's built-in lifecycle configuration of its app type: SageMaker runs
+   * it at every start of every space of the domain, before the default lifecycle
+   * configuration a user may choose, and users cannot detach it. A domain has at most one
+   * built-in lifecycle configuration per app type.
+   *
+   * @default false - attached only: users may choose it for their spaces
+   */
+  readonly builtIn?: boolean;
+}
+
+/**
  * Properties of a StudioDomain.
  */
 export interface StudioDomainProps {
@@ -260,6 +275,7 @@ export class StudioDomain extends Construct {
   private readonly teamTagKey: string;
   private readonly profileNames = new Set<string>();
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+  private readonly builtInLifecycleConfigs: Partial<Record<StudioAppType, sagemaker.CfnStudioLifecycleConfig>> = {};
 
   constructor(scope: Construct, id: string, props: StudioDomainProps) {
     super(scope, id);
@@ -286,6 +302,7 @@ export class StudioDomain extends Construct {
     const appSettings = (appType: StudioAppType) => ({
       appLifecycleManagement: { idleSettings },
       lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
+      builtInLifecycleConfigArn: Lazy.string({ produce: () => this.builtInLifecycleConfigs[appType]?.attrStudioLifecycleConfigArn }),
     });
     this.resource = new sagemaker.CfnDomain(this, 'Resource', {
       domainName: this.domainName,
@@ -407,10 +424,17 @@ export class StudioDomain extends Construct {
 
   /**
    * Adds a lifecycle configuration (a shell script run when an app starts) for users of
-   * older images, and makes it available to every user of the domain.
+   * older images, and makes it available to every user of the domain; with
+   * `options.builtIn`, SageMaker runs it at every start of every space.
    */
-  public addLifecycleConfiguration(name: string, appType: StudioAppType, script: string): sagemaker.CfnStudioLifecycleConfig {
+  public addLifecycleConfiguration(name: string, appType: StudioAppType, script: string,
+    options: StudioLifecycleConfigurationOptions = {}): sagemaker.CfnStudioLifecycleConfig {
     validateSageMakerName('addLifecycleConfiguration', name);
+    const builtIn = this.builtInLifecycleConfigs[appType];
+    if (options.builtIn && builtIn) {
+      invalid(NAME, 'addLifecycleConfiguration', `'${name}' is a second built-in lifecycle configuration for ${appType} ` +
+        `(the first is '${builtIn.studioLifecycleConfigName}')`, 'one built-in lifecycle configuration per app type: merge the scripts into one');
+    }
     if (!Token.isUnresolved(script) && lifecycleContentLength(script) > STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS) {
       invalid('StudioDomain', 'addLifecycleConfiguration', `the script of '${name}' is ${lifecycleContentLength(script)} characters in base64`,
         `at most ${STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS} (SageMaker's limit on the base64 content): move the bulk to a file the script downloads from S3`);
@@ -421,6 +445,9 @@ export class StudioDomain extends Construct {
       studioLifecycleConfigContent: Fn.base64(script),
     });
     this.lifecycleConfigArns[appType].push(config.attrStudioLifecycleConfigArn);
+    if (options.builtIn) {
+      this.builtInLifecycleConfigs[appType] = config;
+    }
     return config;
   }
 

@@ -2,7 +2,7 @@ import { App, CfnCondition, CfnParameter, Fn, Stack, Validations } from 'aws-cdk
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
 import { IConstruct } from 'constructs';
-import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED, reasons, studioFixture } from './fixtures';
+import { check, COMPLIANT, dnsFirewallAssociation, NON_COMPLIANT, NOT_APPLICABLE, NOT_EVALUATED, packageSourceEndpoint, reasons, studioFixture } from './fixtures';
 import { SageMakerStudioChecks } from '../../src';
 import { DOMAIN_VPC_DNS_FIREWALL } from '../../src/nag/rules/domain-vpc-dns-firewall';
 import {
@@ -75,11 +75,14 @@ describe('SageMakerStudio-DomainVpcDnsFirewall', () => {
 
   test('through the pack: a finding on the domain\'s VpcId, none with the association or once acknowledged', () => {
     const missing = studioFixture();
+    packageSourceEndpoint(missing);
     expect(findings(missing.stack)).toEqual([`${DNS_FIREWALL} @ Test/Domain (Properties/VpcId)`]);
     const associated = studioFixture();
     dnsFirewallAssociation(associated);
+    packageSourceEndpoint(associated);
     expect(findings(associated.stack)).toEqual([]);
     const acknowledged = studioFixture();
+    packageSourceEndpoint(acknowledged);
     Validations.of(acknowledged.domain).acknowledge({ id: DNS_FIREWALL, reason: REASON });
     expect(findings(acknowledged.stack)).toEqual([]);
   });

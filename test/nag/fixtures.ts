@@ -118,3 +118,21 @@ export function dnsFirewallAssociation(fixture: StudioFixture, vpcId: string = f
     properties: { FirewallRuleGroupId: 'rslvr-frg-0123456789abcdef', Priority: 101, VpcId: vpcId },
   });
 }
+
+/**
+ * A CodeArtifact repositories interface endpoint in a VPC (by default the fixture's), the
+ * package source SageMakerStudio-DomainPackageSource looks for in an internet-free VPC;
+ * studioFixture leaves it out, so tests of the whole pack add it.
+ */
+export function packageSourceEndpoint(fixture: StudioFixture, vpcId: string = fixture.vpc.ref, id = 'CodeArtifactEndpoint',
+  serviceName = 'com.amazonaws.eu-west-1.codeartifact.repositories'): ec2.CfnVPCEndpoint {
+  return new ec2.CfnVPCEndpoint(fixture.stack, id, {
+    vpcId,
+    serviceName,
+    vpcEndpointType: 'Interface',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } } }],
+    },
+  });
+}

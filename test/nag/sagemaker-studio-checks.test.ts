@@ -2,16 +2,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnCondition, CfnParameter, CfnResource, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
-import { dnsFirewallAssociation, studioFixture } from './fixtures';
+import { dnsFirewallAssociation, packageSourceEndpoint, studioFixture } from './fixtures';
 import { SageMakerStudioChecks } from '../../src';
 
 const VPC_ONLY = 'SageMakerStudio-DomainVpcOnly';
 const REASON = 'A sandbox domain for the public workshop; it holds no data.';
 
-/** The fixture of L1 resources, with the DNS Firewall association that makes it meet every rule of the pack. */
+/** The fixture of L1 resources, with the DNS Firewall association and package source that make it meet every rule of the pack. */
 function compliantFixture(stack?: Stack) {
   const fixture = studioFixture(stack);
   dnsFirewallAssociation(fixture);
+  packageSourceEndpoint(fixture);
   return fixture;
 }
 
@@ -46,6 +47,7 @@ describe('the pack', () => {
       'SageMakerStudio-StudioVpcFlowLogAllTraffic',
       'SageMakerStudio-FirewallNoSharedStorageDomains',
       'SageMakerStudio-StudioBucketEndpointRestricted',
+      'SageMakerStudio-DomainPackageSource',
     ]);
     expect(pack.ruleIds!.filter((id) => id.includes('::'))).toEqual([]);
   });

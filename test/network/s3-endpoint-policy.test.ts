@@ -218,3 +218,25 @@ describe('options', () => {
       "S3EndpointPolicy endpointPolicyOrganizationId: 'org-1' is not an AWS Organization id; 'o-' followed by 10 to 32 lower-case letters or digits");
   });
 });
+
+describe('CodeArtifact assets', () => {
+  test("allowCodeArtifactAssets admits the region's assets bucket, read only, without a condition; a bucket of your own by name", () => {
+    const stack = agnosticStack();
+    const policy = S3EndpointPolicy.of(gatewayEndpoint(stack));
+    policy.allowCodeArtifactAssets('assets-123456789012-ca-central-1');
+    const statement = endpointPolicy(Template.fromStack(stack)).Statement.find((s: any) => s.Sid === 'AllowCodeArtifactAssetsOfThisRegion');
+    expect(statement).toEqual({
+      Sid: 'AllowCodeArtifactAssetsOfThisRegion',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::assets-123456789012-ca-central-1/*']] },
+    });
+  });
+
+  test('refuses a bucket name S3 would refuse', () => {
+    const policy = S3EndpointPolicy.of(gatewayEndpoint(agnosticStack()));
+    expect(() => policy.allowCodeArtifactAssets('Assets_Bucket')).toThrow(
+      "S3EndpointPolicy allowCodeArtifactAssets: 'Assets_Bucket' is not an S3 bucket name; the name of CodeArtifact's assets bucket of the region, e.g. 'assets-438097961670-eu-west-1'");
+  });
+});

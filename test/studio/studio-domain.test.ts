@@ -421,3 +421,27 @@ describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1',
     expect(nagErrors(stack)).toEqual([]);
   });
 });
+
+describe('built-in lifecycle configurations', () => {
+  test('a built-in configuration runs in every space of its app type: BuiltInLifecycleConfigArn, attached as well', () => {
+    const stack = agnosticStack();
+    const { domain } = build({}, stack);
+    domain.addLifecycleConfiguration('login', StudioAppType.CODE_EDITOR, '#!/bin/bash\necho login\n', { builtIn: true });
+    const config = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DomainLifecycleConfiglogin'), 'StudioLifecycleConfigArn'] };
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Domain', {
+      DefaultUserSettings: Match.objectLike({
+        CodeEditorAppSettings: Match.objectLike({ BuiltInLifecycleConfigArn: config, LifecycleConfigArns: [config] }),
+        JupyterLabAppSettings: Match.objectLike({ BuiltInLifecycleConfigArn: Match.absent() }),
+      }),
+    });
+  });
+
+  test('refuses a second built-in configuration for the same app type', () => {
+    const { domain } = build();
+    domain.addLifecycleConfiguration('first', StudioAppType.JUPYTER_LAB, '#!/bin/bash\n', { builtIn: true });
+    domain.addLifecycleConfiguration('attached', StudioAppType.JUPYTER_LAB, '#!/bin/bash\n');
+    expect(() => domain.addLifecycleConfiguration('second', StudioAppType.JUPYTER_LAB, '#!/bin/bash\n', { builtIn: true })).toThrow(
+      "StudioDomain addLifecycleConfiguration: 'second' is a second built-in lifecycle configuration for JupyterLab (the first is 'first'); " +
+      'one built-in lifecycle configuration per app type: merge the scripts into one');
+  });
+});

@@ -2,6 +2,7 @@ import { APP_SECURITY_GROUPS_NOT_OPEN } from './app-security-groups-not-open';
 import { BUCKET_POLICY_SOURCE_VPCE_DENIES } from './bucket-policy-source-vpce-denies';
 import { DOCKER_ACCESS_DISABLED } from './docker-access-disabled';
 import { DOMAIN_CUSTOMER_MANAGED_KEY } from './domain-customer-managed-key';
+import { DOMAIN_PACKAGE_SOURCE } from './domain-package-source';
 import { DOMAIN_VPC_DNS_FIREWALL } from './domain-vpc-dns-firewall';
 import { DOMAIN_VPC_FLOW_LOGS } from './domain-vpc-flow-logs';
 import { DOMAIN_VPC_ONLY } from './domain-vpc-only';
@@ -40,4 +41,5 @@ export const ALL_RULES: readonly StudioRule[] = [
   STUDIO_VPC_FLOW_LOG_ALL_TRAFFIC,
   FIREWALL_NO_SHARED_STORAGE_DOMAINS,
   STUDIO_BUCKET_ENDPOINT_RESTRICTED,
+  DOMAIN_PACKAGE_SOURCE,
 ];
