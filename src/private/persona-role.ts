@@ -108,6 +108,10 @@ const OPEN_WILDCARD = new RegExp('\\[(Resource::\\*|Action::\\*|Action::[a-z0-9-
  * reason of its own.
  */
 function acknowledgeGrantWildcards(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
+  // Wildcards in a Deny narrow nothing down: cdk-nag reports Allow statements only.
+  if (statement.effect === iam.Effect.DENY) {
+    return;
+  }
   const findings = wildcardFindingIds(policy, statement).filter((id) => !OPEN_WILDCARD.test(id));
   acknowledgeFindings(policy, 'Granted by an aws-cdk-lib grant method: the wildcards complete an action family ' +
     '(e.g. s3:GetObject*) or the objects of the one granted resource (e.g. <bucket ARN>/*); nothing is granted on other resources.', findings);

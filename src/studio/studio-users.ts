@@ -26,6 +26,8 @@ export interface StudioUsersProps {
  * when its first user is added. See docs/decisions/060-users-at-scale.md.
  *
  * @example
+ * declare const domain: StudioDomain;
+ * declare const personas: PersonaRoles;
  * const users = new StudioUsers(this, 'Users', { domain });
  * for (const name of ['alice', 'bob']) {
  *   users.addUser(name, { executionRole: personas.dataScientistRole, team: 'fraud', ownSecurityGroup: true });

@@ -187,7 +187,10 @@ export interface StudioPackageMirrorProps {
  * (`grantPublish`). See docs/decisions/070-package-mirror.md.
  *
  * @example
- * const mirror = new StudioPackageMirror(this, 'PackageMirror', { network, blockedPackages: ['/pypi//requests-darwin-lite$'] });
+ * declare const network: SecureStudioVpc;
+ * declare const personas: PersonaRoles;
+ * declare const domain: StudioDomain;
+ * const mirror = new StudioPackageMirror(this, 'PackageMirror', { network });
  * mirror.grantRead(personas.dataScientistRole);
  * mirror.denyAdministration(personas.dataScientistRole);
  * mirror.configureDomain(domain);

@@ -33,7 +33,7 @@ function examplesOf(guide: string): Example[] {
     const hoisted = (line: string) => line.startsWith('import ') || line.startsWith('declare ');
     const imports = code.split('\n').filter(hoisted);
     const body = code.split('\n').filter((line) => !hoisted(line)).join('\n');
-    const source = [...imports, fixture(match[2] ?? 'default').replace('/// here', body)].join('\n')
+    const source = [...imports, fixture(match[2] ?? 'default').replace('/// here', () => body)].join('\n')
       .replace(/from 'cdk-secure-studio'/g, `from '${path.join(ROOT, 'src').replace(/\\/g, '/')}'`);
     return { file: guide, line: text.slice(0, match.index).split('\n').length, source };
   });

@@ -117,7 +117,9 @@ class Sandbox {
   }
 
   public remove() {
-    fs.rmSync(this.root, { recursive: true, force: true });
+    // The login script leaves its refresh loop detached (nohup): it may still be writing
+    // its log here for a moment, so removal retries.
+    fs.rmSync(this.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 
   private stub(name: string, body: string) {
