@@ -54,15 +54,15 @@ describe('the default environment', () => {
   });
 
   test('a user\'s apps reach the endpoints on 443 and S3 on 443, and no app of another user on any port', () => {
-    const rules = SecurityGroupRules.of(studio.node.scope as Stack);
+    const groupRules = SecurityGroupRules.of(studio.node.scope as Stack);
     const apps = (i: number) => [...studio.domain.userAppSecurityGroups, ...studio.userProfiles[i].securityGroups];
     for (let i = 0; i < USERS.length; i++) {
-      expect(rules.canConnect(apps(i), [studio.network.endpointSecurityGroup], 443)).toBe(true);
-      expect(rules.prefixListEgress(apps(i), 443)).toHaveLength(1);
+      expect(groupRules.canConnect(apps(i), [studio.network.endpointSecurityGroup], 443)).toBe(true);
+      expect(groupRules.prefixListEgress(apps(i), 443)).toHaveLength(1);
       expect(apps(i).length).toBeLessThanOrEqual(4); // a slot for SageMaker's NFS group to the home EFS
       for (let j = 0; j < USERS.length; j++) {
         if (i !== j) {
-          expect([22, 443, 2049, 8192, 8888, 65535].filter((port) => rules.canConnect(apps(i), apps(j), port))).toEqual([]);
+          expect([22, 443, 2049, 8192, 8888, 65535].filter((port) => groupRules.canConnect(apps(i), apps(j), port))).toEqual([]);
         }
       }
     }
