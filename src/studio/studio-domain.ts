@@ -1,4 +1,4 @@
-import { Fn, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
+import { createServiceScopedKey } from '../private/service-scoped-key';
 import { invalid } from '../private/validation';
 
 const NAME = 'StudioDomain';
@@ -495,26 +496,12 @@ export class StudioDomain extends Construct {
   }
 
   private createKey(removalPolicy: RemovalPolicy): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'EncryptionKey', {
+    return createServiceScopedKey(this, {
       description: `Encrypts the Studio home file system of ${this.node.path}`,
-      enableKeyRotation: true,
       removalPolicy,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowSageMakerAndEfsOfThisAccount',
-      // The account (not '*'): callers need an IAM allow as well, and only through these services.
-      principals: [new iam.AccountRootPrincipal()],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:CallerAccount': stack.account,
-          'kms:ViaService': [`sagemaker.${stack.region}.amazonaws.com`, `elasticfilesystem.${stack.region}.amazonaws.com`],
-        },
-      },
-    }));
-    return key;
+      services: ['sagemaker', 'elasticfilesystem'],
+    });
   }
 }
 

@@ -15,6 +15,7 @@ import { principalScopedEndpointStatement, validateOrganizationId } from '../pri
 import { parsePackageGroupPattern } from '../private/package-group-patterns';
 import { LONGEST_LOGIN_VALUES, packageMirrorLoginScript, PackageMirrorLoginValues } from '../private/package-mirror-script';
 import { PersonaRole } from '../private/persona-role';
+import { createServiceScopedKey } from '../private/service-scoped-key';
 import { invalid, isUnresolved } from '../private/validation';
 import { wildcardFindingIds } from '../private/wildcard-findings';
 import { StudioAppType, StudioDomain } from '../studio/studio-domain';
@@ -472,26 +473,12 @@ export class StudioPackageMirror extends Construct {
   }
 
   private createKey(removalPolicy: RemovalPolicy): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'EncryptionKey', {
+    return createServiceScopedKey(this, {
       description: `Encrypts the package assets of the CodeArtifact domain of ${this.node.path}`,
-      enableKeyRotation: true,
       removalPolicy,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCodeArtifactOfThisAccount',
-      // The account (not '*'): callers need an IAM allow as well, and only through CodeArtifact.
-      principals: [new iam.AccountRootPrincipal()],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:CallerAccount': stack.account,
-          'kms:ViaService': `codeartifact.${stack.region}.amazonaws.com`,
-        },
-      },
-    }));
-    return key;
+      services: ['codeartifact'],
+    });
   }
 
   /**
