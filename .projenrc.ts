@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns@3.1142.0',
     'aws-sdk-client-mock@4.1.0',
     'esbuild@0.28.2',
+    // Property-based tests of the validators (names, CIDRs, domains, ranges).
+    'fast-check@4.11.0',
   ],
   // Handlers (*.lambda.ts) are bundled by esbuild into assets/ at compile time; the AWS SDK v3
   // is provided by the runtime. Runtime pinned to the newest Node.js of aws-cdk-lib's floor.
