@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
 import { lookupManagedDomainListIds, MANAGED_THREAT_LIST_NAMES } from './dns-threat-lists/managed-domain-lists';
-import { dnsFirewallSpecifications, domainEntryProblem, reverseLookupSpecifications } from '../private/domain-names';
+import { dnsFirewallSpecifications, reverseLookupSpecifications } from '../private/domain-names';
+import { checkDomainEntries, ipv4CidrProblem } from '../private/network-validation';
 import { invalid } from '../private/validation';
 
 const NAME = 'StudioDnsFirewall';
@@ -206,7 +207,7 @@ export class StudioDnsFirewall extends Construct {
    * are blocked in both modes. Call before synthesis.
    */
   public addDeniedDomains(...domains: string[]): void {
-    this.addEntries(this.denied, 'deniedDomains', domains);
+    this.addEntries(this.denied, 'addDeniedDomains', domains);
     this.denyList ??= new route53resolver.CfnFirewallDomainList(this, 'DenyList', {
       name: `${this.baseName}-denied`,
       domains: Lazy.list({ produce: () => [...this.denied].flatMap(dnsFirewallSpecifications) }),
@@ -223,19 +224,10 @@ export class StudioDnsFirewall extends Construct {
     return [...this.denied];
   }
 
+  /** Names listed twice are kept once: an EgressFirewall and the network may both allow a name. */
   private addEntries(target: Set<string>, prop: string, domains: string[]): void {
-    for (const domain of domains) {
-      if (Token.isUnresolved(domain)) {
-        target.add(domain);
-        continue;
-      }
-      const problem = domainEntryProblem(domain);
-      if (problem) {
-        invalid(NAME, prop, `'${domain}' ${problem}`,
-          "'host.example.com' for one name or '.example.com' for a domain and its subdomains, lower-case, without scheme, port or path");
-      }
-      target.add(domain);
-    }
+    checkDomainEntries(NAME, prop, domains);
+    domains.forEach((domain) => target.add(domain));
   }
 
   private allowListSpecifications(): string[] {
@@ -282,11 +274,11 @@ function reverseSpecifications(vpc: ec2.IVpc, cidrs?: string[]): string[] {
     if (Token.isUnresolved(cidr)) {
       return reverseSpecifications(vpc, PRIVATE_RANGES);
     }
-    const specifications = reverseLookupSpecifications(cidr);
-    if (!specifications) {
-      invalid(NAME, 'reverseLookupCidrs', `'${cidr}' is not an IPv4 CIDR block`, 'network addresses such as 10.0.0.0/16');
+    const problem = ipv4CidrProblem(cidr);
+    if (problem) {
+      invalid(NAME, 'reverseLookupCidrs', `'${cidr}' ${problem}`, 'IPv4 network addresses with a prefix length, such as 10.0.0.0/16');
     }
-    return specifications;
+    return reverseLookupSpecifications(cidr)!;
   });
 }
 

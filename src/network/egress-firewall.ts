@@ -1,4 +1,4 @@
-import { Fn, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Names, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,10 +9,10 @@ import { Construct } from 'constructs';
 import { SecureStudioVpc } from './secure-studio-vpc';
 import { StudioEgressMode } from './studio-egress';
 import { caTrustScript, pemProblem } from '../private/ca-trust-script';
-import { domainEntryProblem } from '../private/domain-names';
 import { allowListCovers, hardeningRules, KNOWN_UPLOAD_HOSTS, validateDeniedHostReason } from '../private/egress-hardening';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
-import { invalid } from '../private/validation';
+import { checkBucketLocation, checkDomainEntries, requireLiteral } from '../private/network-validation';
+import { checkNoDuplicates, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'EgressFirewall';
 const NAME_PATTERN = /^[a-zA-Z0-9-]+$/;
@@ -27,7 +27,6 @@ const TARGET_TYPES = ['TLS_SNI', 'HTTP_HOST'];
 const EXTRA_RULES_PRIORITY = 100;
 const HARDENING_PRIORITY = 150;
 const ALLOW_LIST_PRIORITY = 200;
-const DOMAIN_FORM = "'host.example.com' for one name or '.example.com' for a domain and its subdomains, lower-case, without scheme, port or path";
 
 /**
  * A host under an allowed domain that the egress firewall and the DNS Firewall deny,
@@ -235,6 +234,9 @@ export class EgressFirewall extends Construct {
     this.network = props.network;
     this.availabilityZones = layout.map((az) => az.availabilityZone);
     this.waivedUploadHosts = validateWaivers(props.allowedUploadHosts ?? []);
+    checkRegionalArn(this, NAME, 'logEncryptionKey', props.logEncryptionKey?.keyArn, 'kms');
+    checkBucketLocation(this, NAME, 'logBucket', props.logBucket);
+    checkNoDuplicates(NAME, 'deniedHosts', (props.deniedHosts ?? []).map((denied) => denied.host));
     for (const denied of props.deniedHosts ?? []) {
       this.denyHost('deniedHosts', denied);
     }
@@ -293,20 +295,17 @@ export class EgressFirewall extends Construct {
 
   /**
    * Adds domains to the allow-list (same forms as `allowedDomains`). Call before synthesis.
+   * A domain given as a token (known only at deploy time) may cover any known upload host,
+   * so with one every known upload host that is not waived is denied.
    */
   public addAllowedDomains(...domains: string[]): void {
+    checkDomainEntries(NAME, 'allowedDomains', domains);
+    checkNoDuplicates(NAME, 'allowedDomains', [...this.domains, ...domains]);
     for (const domain of domains) {
-      const problem = domainEntryProblem(domain);
-      if (problem) {
-        invalid(NAME, 'allowedDomains', `'${domain}' ${problem}`, DOMAIN_FORM);
-      }
-      if (this.domains.has(domain)) {
-        invalid(NAME, 'allowedDomains', `'${domain}' is listed twice`, 'each domain once');
-      }
       this.domains.add(domain);
       this.network.dnsFirewall?.addAllowedDomains(domain);
       KNOWN_UPLOAD_HOSTS
-        .filter((known) => allowListCovers(domain, known.host) && !this.waivedUploadHosts.has(known.host))
+        .filter((known) => (isUnresolved(domain) || allowListCovers(domain, known.host)) && !this.waivedUploadHosts.has(known.host))
         .forEach((known) => this.denyHost('allowedDomains', known));
     }
   }
@@ -325,10 +324,7 @@ export class EgressFirewall extends Construct {
     if (this.deniedHosts.has(denied.host)) {
       return;
     }
-    const problem = domainEntryProblem(denied.host);
-    if (problem) {
-      invalid(NAME, prop, `denied host '${denied.host}' ${problem}`, DOMAIN_FORM);
-    }
+    checkDomainEntries(NAME, prop, [denied.host], 'denied host ');
     validateDeniedHostReason(prop, denied);
     this.deniedHosts.set(denied.host, denied);
     this.network.dnsFirewall?.addDeniedDomains(denied.host);
@@ -354,11 +350,11 @@ export class EgressFirewall extends Construct {
   }
 
   private createTlsInspection(baseName: string, options: EgressTlsInspection): nfw.CfnTLSInspectionConfiguration {
-    const problem = pemProblem(options.caCertificatePem);
+    const problem = isUnresolved(options.caCertificatePem) ? undefined : pemProblem(options.caCertificatePem);
     if (problem) {
       invalid(NAME, 'tlsInspection.caCertificatePem', problem, 'the PEM text of the CA certificate (-----BEGIN CERTIFICATE-----), without its private key');
     }
-    validateCertificateRegion(Stack.of(this), options.certificateAuthority.certificateArn);
+    this.validateCertificate(options.certificateAuthority.certificateArn);
     return new nfw.CfnTLSInspectionConfiguration(this, 'TlsInspection', {
       tlsInspectionConfigurationName: `${baseName}-tls`,
       description: 'Outbound TLS inspection of HTTPS from the studio subnets',
@@ -377,11 +373,25 @@ export class EgressFirewall extends Construct {
     });
   }
 
+  /**
+   * The inspection CA must be an ACM certificate (`certificate/<id>`) of the stack's
+   * partition and region (each compared when both sides are literals).
+   */
+  private validateCertificate(certificateArn: string): void {
+    const prop = 'tlsInspection.certificateAuthority';
+    const parts = checkRegionalArn(this, NAME, prop, certificateArn, 'acm');
+    const resource = parts && certificateArn.split(':').slice(5).join(':');
+    if (resource !== undefined && !resource.startsWith('certificate/')) {
+      invalid(NAME, prop, `'${certificateArn}' is not an ACM certificate ARN`,
+        'a CA certificate imported into ACM, arn:<partition>:acm:<region>:<account>:certificate/<id>');
+    }
+  }
+
   private createAllowList(baseName: string, capacity?: number): nfw.CfnRuleGroup {
     validateCapacity('allowListCapacity', capacity);
     const resolvedCapacity = () => capacity ?? defaultCapacity(this.domains.size * TARGET_TYPES.length);
     return new nfw.CfnRuleGroup(this, 'AllowList', {
-      ruleGroupName: Lazy.string({ produce: () => `${baseName}-allow-list-${resolvedCapacity()}` }),
+      ruleGroupName: Lazy.string({ produce: () => `${baseName}-allow-list-${Tokenization.stringifyNumber(resolvedCapacity())}` }),
       description: 'Domains Studio may reach over TLS (SNI) and HTTP (Host)',
       type: 'STATEFUL',
       capacity: Lazy.number({ produce: resolvedCapacity }),
@@ -472,7 +482,7 @@ export class EgressFirewall extends Construct {
         `holds (${MAX_STATEFUL_CAPACITY}); allow fewer names, e.g. one '.example.com' instead of its hosts`];
     }
     const capacity = explicitCapacity ?? defaultCapacity(needed);
-    if (needed > capacity) {
+    if (!isUnresolved(capacity) && needed > capacity) {
       return [`${NAME} allowListCapacity: ${this.domains.size} domains need ${needed} but the capacity is ${capacity}; ` +
         `a capacity of at least ${needed}, at most ${MAX_STATEFUL_CAPACITY}`];
     }
@@ -503,16 +513,25 @@ function firewallLayout(network: SecureStudioVpc): { availabilityZone: string; n
 
 function createExtraRuleGroup(scope: Construct, baseName: string, rules: string, capacity?: number): nfw.CfnRuleGroup {
   validateCapacity('extraRulesCapacity', capacity);
-  const ruleCount = rules.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).length;
-  if (ruleCount === 0) {
-    invalid(NAME, 'extraStatefulRules', 'holds no rule', 'Suricata rules, one per line');
+  let resolvedCapacity: number;
+  if (isUnresolved(rules)) {
+    if (capacity === undefined) {
+      invalid(NAME, 'extraRulesCapacity', 'unset while extraStatefulRules is a token, whose rules cannot be counted at synth time',
+        'a capacity of at least the number of rules (it is fixed when the rule group is created)');
+    }
+    resolvedCapacity = capacity;
+  } else {
+    const ruleCount = rules.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).length;
+    if (ruleCount === 0) {
+      invalid(NAME, 'extraStatefulRules', 'holds no rule', 'Suricata rules, one per line');
+    }
+    if (capacity !== undefined && !isUnresolved(capacity) && capacity < ruleCount) {
+      invalid(NAME, 'extraRulesCapacity', `${ruleCount} rules need ${ruleCount} but the capacity is ${capacity}`, `a capacity of at least ${ruleCount}`);
+    }
+    resolvedCapacity = capacity ?? defaultCapacity(ruleCount);
   }
-  if (capacity !== undefined && capacity < ruleCount) {
-    invalid(NAME, 'extraRulesCapacity', `${ruleCount} rules need ${ruleCount} but the capacity is ${capacity}`, `a capacity of at least ${ruleCount}`);
-  }
-  const resolvedCapacity = capacity ?? defaultCapacity(ruleCount);
   return new nfw.CfnRuleGroup(scope, 'ExtraRules', {
-    ruleGroupName: `${baseName}-extra-${resolvedCapacity}`,
+    ruleGroupName: `${baseName}-extra-${Tokenization.stringifyNumber(resolvedCapacity)}`,
     description: 'Extra stateful rules, evaluated before the domain allow-list',
     type: 'STATEFUL',
     capacity: resolvedCapacity,
@@ -529,7 +548,7 @@ function defaultCapacity(needed: number): number {
 }
 
 function validateCapacity(prop: string, capacity?: number): void {
-  if (capacity !== undefined && !Token.isUnresolved(capacity) &&
+  if (capacity !== undefined && !isUnresolved(capacity) &&
     (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_STATEFUL_CAPACITY)) {
     invalid(NAME, prop, `got ${capacity}`, `a whole number from 1 to ${MAX_STATEFUL_CAPACITY}`);
   }
@@ -537,32 +556,25 @@ function validateCapacity(prop: string, capacity?: number): void {
 
 function validateWaivers(hosts: string[]): Set<string> {
   for (const host of hosts) {
+    requireLiteral(NAME, 'allowedUploadHosts', host, 'the construct decides at synth time which known upload hosts to deny');
     if (!KNOWN_UPLOAD_HOSTS.some((known) => known.host === host)) {
       invalid(NAME, 'allowedUploadHosts', `'${host}' is not a known upload host`,
         `one of ${KNOWN_UPLOAD_HOSTS.map((known) => known.host).join(', ')}`);
     }
   }
+  checkNoDuplicates(NAME, 'allowedUploadHosts', hosts);
   return new Set(hosts);
 }
 
-/** The inspection CA must be an ACM certificate of the stack's region (when both are known). */
-function validateCertificateRegion(stack: Stack, certificateArn: string): void {
-  if (Token.isUnresolved(certificateArn)) {
+function validateBaseName(name: string): void {
+  if (isUnresolved(name)) {
     return;
   }
-  const [prefix, , service, region, , resource] = certificateArn.split(':');
-  if (prefix !== 'arn' || service !== 'acm' || !resource?.startsWith('certificate/')) {
-    invalid(NAME, 'tlsInspection.certificateAuthority', `'${certificateArn}' is not an ACM certificate ARN`,
-      'an imported ACM certificate, arn:<partition>:acm:<region>:<account>:certificate/<id>');
+  const allowed = `letters, digits and hyphens, 1 to ${MAX_BASE_NAME_LENGTH} characters`;
+  if (!NAME_PATTERN.test(name)) {
+    invalid(NAME, 'firewallName', `'${name}' is empty or has a character other than a letter, a digit or a hyphen`, allowed);
   }
-  if (!Token.isUnresolved(stack.region) && region !== stack.region) {
-    invalid(NAME, 'tlsInspection.certificateAuthority', `the certificate is in ${region}, the stack in ${stack.region}`,
-      'a CA certificate imported into ACM in the region of the firewall');
-  }
-}
-
-function validateBaseName(name: string): void {
-  if (!Token.isUnresolved(name) && (!NAME_PATTERN.test(name) || name.length > MAX_BASE_NAME_LENGTH)) {
-    invalid(NAME, 'firewallName', `'${name}' is not usable`, `letters, digits and hyphens, 1 to ${MAX_BASE_NAME_LENGTH} characters`);
+  if (name.length > MAX_BASE_NAME_LENGTH) {
+    invalid(NAME, 'firewallName', `'${name}' is ${name.length} characters long`, allowed);
   }
 }

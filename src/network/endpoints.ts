@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /**
@@ -80,8 +81,12 @@ export class StudioEndpointService {
    * does not, the endpoint is created without one (full access through the endpoint)
    */
   public static of(id: string, service: ec2.IInterfaceVpcEndpointService, supportsEndpointPolicy: boolean): StudioEndpointService {
+    const allowed = "letters and digits, starting with a letter (e.g. 'Bedrock'): it names the endpoint's construct";
+    if (Token.isUnresolved(id)) {
+      throw new Error(`StudioEndpointService id: is an unresolved token; a literal id of ${allowed}`);
+    }
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(id)) {
-      throw new Error(`StudioEndpointService id: '${id}' is not a valid id; use letters and digits, starting with a letter (e.g. 'Bedrock')`);
+      throw new Error(`StudioEndpointService id: '${id}' is not a valid id; ${allowed}`);
     }
     return new StudioEndpointService(id, service, supportsEndpointPolicy);
   }

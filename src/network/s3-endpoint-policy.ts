@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AwsLimits } from '../private/aws-limits';
 import { codeArtifactAssetsBucketName } from '../private/codeartifact-assets';
 import { principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
+import { checkBucketLocation } from '../private/network-validation';
 import { policyDocumentLength } from '../private/policy-size';
 import { invalid } from '../private/validation';
 
@@ -99,6 +100,7 @@ export class S3EndpointPolicy extends Construct {
       invalid(NAME, 'allowBucket', `bucket '${bucket.node.path}' is defined in another stack than endpoint '${this.endpoint.node.path}', ` +
         'and each stack would reference the other', 'define the bucket in the stack of the endpoint, or register an imported bucket (s3.Bucket.fromBucketName)');
     }
+    checkBucketLocation(this, NAME, 'allowBucket', bucket, 'a gateway endpoint reaches only the buckets of its own region');
     this.buckets.push(bucket);
     const length = this.worstCaseLength();
     if (length > AwsLimits.VPC_ENDPOINT_POLICY_CHARACTERS) {

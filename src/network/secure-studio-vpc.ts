@@ -15,10 +15,11 @@ import { ADDRESSES_PER_STUDIO_USER, AwsLimits } from '../private/aws-limits';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { collectEndpointServices, principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { inlinePrefixList } from '../private/inline-peers';
+import { checkBucketLocation, checkDomainEntries, checkPrivateSubnets, ipv4CidrProblem, requireLiteral } from '../private/network-validation';
 import { policyDocumentLength } from '../private/policy-size';
 import { createResolverQueryLog } from '../private/resolver-query-log';
 import { lookupS3PrefixListId } from '../private/s3-prefix-list';
-import { invalid, isUnresolved, parseIpv4Cidr } from '../private/validation';
+import { checkAvailabilityZones, checkPattern, checkRegionalArn, invalid, isUnresolved, parseIpv4Cidr } from '../private/validation';
 import { createVpcFlowLog } from '../private/vpc-flow-log';
 
 const NAME = 'SecureStudioVpc';
@@ -274,6 +275,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: SecureStudioVpcProps = {}) {
     super(scope, id);
     validateOrganizationId(NAME, props.endpointPolicyOrganizationId);
+    validateLogAndDnsProps(this, props);
     const services = collectEndpointServices(this, NAME, props.interfaceEndpoints ?? [StudioEndpointSet.CORE]);
 
     if (props.vpc) {
@@ -297,7 +299,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
         this.firewallSubnets = { subnetGroupName: FIREWALL_GROUP };
       }
     }
-    this.validateStudioSubnets(props.expectedUsers ?? 100, services.length);
+    this.validateStudioSubnets(props, services.length);
 
     this.endpointPolicy = principalScopedEndpointStatement(Stack.of(this).account, props.endpointPolicyOrganizationId);
     this.s3Endpoint = new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
@@ -473,11 +475,17 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
 
   private createVpc(props: SecureStudioVpcProps): ec2.Vpc {
     const cidrText = props.cidr ?? DEFAULT_CIDR;
-    const cidr = parseIpv4Cidr(cidrText);
-    if (!cidr || cidr.prefixLength < AwsLimits.MIN_VPC_PREFIX_LENGTH || cidr.prefixLength > AwsLimits.MAX_VPC_PREFIX_LENGTH) {
-      invalid(NAME, 'cidr', `'${cidrText}' is not a valid VPC CIDR block`, 'an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16');
+    requireLiteral(NAME, 'cidr', cidrText, 'the construct splits it into subnets at synth time');
+    const vpcCidrForm = 'an IPv4 network address with a prefix length from /16 to /28, e.g. 10.0.0.0/16';
+    const cidrProblem = ipv4CidrProblem(cidrText);
+    if (cidrProblem) {
+      invalid(NAME, 'cidr', `'${cidrText}' ${cidrProblem}`, vpcCidrForm);
     }
-    const azCount = requestedAzCount(props);
+    const cidr = parseIpv4Cidr(cidrText)!;
+    if (cidr.prefixLength < AwsLimits.MIN_VPC_PREFIX_LENGTH || cidr.prefixLength > AwsLimits.MAX_VPC_PREFIX_LENGTH) {
+      invalid(NAME, 'cidr', `'${cidrText}' has a prefix length of /${cidr.prefixLength}`, vpcCidrForm);
+    }
+    const azCount = requestedAzCount(this, props);
     const studioMask = this.studioSubnetMask(cidrText, cidr.prefixLength, azCount, props.studioSubnetCidrMask);
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -493,11 +501,6 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     });
     acknowledgePublicRoutes(vpc);
     justifyRestrictDefaultSecurityGroupProvider(Stack.of(this));
-    if (vpc.availabilityZones.length < azCount) {
-      Validations.of(this).addWarning('FewerAvailabilityZones',
-        `${NAME}: ${azCount} AZs were asked for but the stack resolves only ${vpc.availabilityZones.length}; ` +
-        'an environment-agnostic stack sees 2 AZs: give the stack an account and region, or availabilityZones');
-    }
     if (this.egress.sharedNatGateway) {
       Validations.of(this).addWarning('SharedNatGateway',
         `${NAME}: all AZs share one NAT gateway; egress of every AZ fails with the AZ of the NAT gateway and crosses AZs. ` +
@@ -546,21 +549,29 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
     return config;
   }
 
-  private validateStudioSubnets(expectedUsers: number, endpointCount: number): void {
-    if (!Number.isInteger(expectedUsers) || expectedUsers < 1) {
+  /**
+   * The studio subnets must be private and span 2 AZs, and hold `expectedUsers`. A message
+   * names the prop the user set: `studioSubnets` (or `vpc`, whose private subnets are the
+   * default) for an adopted VPC, `availabilityZones` or `maxAzs` for a created one.
+   */
+  private validateStudioSubnets(props: SecureStudioVpcProps, endpointCount: number): void {
+    const expectedUsers = props.expectedUsers ?? 100;
+    if (!isUnresolved(expectedUsers) && (!Number.isInteger(expectedUsers) || expectedUsers < 1)) {
       invalid(NAME, 'expectedUsers', `got ${expectedUsers}`, 'a whole number of at least 1');
     }
-    const selected = this.vpc.selectSubnets(this.studioSubnets);
-    const azs = new Set(selected.subnets.map((subnet) => subnet.availabilityZone));
+    const prop = props.vpc ? (props.studioSubnets ? 'studioSubnets' : 'vpc') : (props.availabilityZones ? 'availabilityZones' : 'maxAzs');
+    const subnets = props.vpc ? checkPrivateSubnets(NAME, prop, this.vpc, this.studioSubnets) : this.vpc.selectSubnets(this.studioSubnets).subnets;
+    const azs = new Set(subnets.map((subnet) => subnet.availabilityZone));
     if (azs.size < 2) {
-      invalid(NAME, 'studioSubnets', `the studio subnets span ${azs.size} Availability Zone(s)`,
-        'subnets in at least 2 AZs, so that Studio survives the loss of one AZ');
+      const what = prop === 'vpc' ? 'the private subnets of vpc (the default studioSubnets)' : 'the studio subnets';
+      invalid(NAME, prop, `${what} span ${azs.size} Availability Zone(s)`,
+        props.vpc ? 'studioSubnets in at least 2 AZs, so that Studio survives the loss of one AZ' : 'at least 2 distinct AZs, so that Studio survives the loss of one AZ');
     }
     const usable = this.usableStudioAddresses(0);
-    if (usable === undefined) {
+    if (usable === undefined || isUnresolved(expectedUsers)) {
       return;
     }
-    const needed = expectedUsers * ADDRESSES_PER_STUDIO_USER + endpointCount * selected.subnets.length;
+    const needed = expectedUsers * ADDRESSES_PER_STUDIO_USER + endpointCount * subnets.length;
     if (needed > usable) {
       invalid(NAME, 'expectedUsers',
         `${expectedUsers} users need up to ${needed} addresses (${ADDRESSES_PER_STUDIO_USER} per user plus one per ` +
@@ -668,16 +679,45 @@ function knownCidr(subnet: ec2.ISubnet): string | undefined {
   }
 }
 
-function requestedAzCount(props: SecureStudioVpcProps): number {
+/**
+ * The number of AZs to span: `availabilityZones` (names of the stack's region, each once,
+ * among the stack's AZs when those are known) or `maxAzs` (no more than the stack resolves).
+ */
+function requestedAzCount(scope: Construct, props: SecureStudioVpcProps): number {
   if (props.availabilityZones && props.maxAzs !== undefined) {
     invalid(NAME, 'maxAzs', 'set together with availabilityZones', 'either maxAzs or availabilityZones');
   }
+  const prop = props.availabilityZones ? 'availabilityZones' : 'maxAzs';
+  requireLiteral(NAME, 'maxAzs', props.maxAzs, 'the construct lays out one studio subnet per AZ at synth time; list availabilityZones (tokens allowed) instead');
+  requireLiteral(NAME, 'availabilityZones', props.availabilityZones, 'the construct lays out one studio subnet per AZ at synth time; list the AZs (each may be a token)');
+  checkAvailabilityZones(scope, NAME, 'availabilityZones', props.availabilityZones);
   const count = props.availabilityZones?.length ?? props.maxAzs ?? 2;
   if (!Number.isInteger(count) || count < 2) {
-    const prop = props.availabilityZones ? 'availabilityZones' : 'maxAzs';
     invalid(NAME, prop, `${count} Availability Zone(s) requested`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
   }
+  const stackAzs = Stack.of(scope).availabilityZones;
+  if (props.availabilityZones) {
+    const known = stackAzs.filter((zone) => !isUnresolved(zone));
+    const unknown = props.availabilityZones.find((zone) => known.length > 0 && !isUnresolved(zone) && !known.includes(zone));
+    if (unknown !== undefined) {
+      invalid(NAME, 'availabilityZones', `'${unknown}' is not one of the stack's Availability Zones (${known.join(', ')})`,
+        'Availability Zones of the stack\'s account and region');
+    }
+  } else if (count > stackAzs.length) {
+    invalid(NAME, 'maxAzs', `${count} AZs were asked for but the stack resolves only ${stackAzs.length}` +
+      (isUnresolved(Stack.of(scope).region) ? ' (an environment-agnostic stack sees 2)' : ''),
+    `at most ${stackAzs.length}, or give the stack an env (account and region) or list availabilityZones`);
+  }
   return count;
+}
+
+/** Checks on the log destinations, the prefix list and the DNS names, on every path (created or adopted VPC). */
+function validateLogAndDnsProps(scope: Construct, props: SecureStudioVpcProps): void {
+  checkRegionalArn(scope, NAME, 'flowLogEncryptionKey', props.flowLogEncryptionKey?.keyArn, 'kms');
+  checkBucketLocation(scope, NAME, 'flowLogBucket', props.flowLogBucket);
+  checkPattern(NAME, 's3PrefixList', props.s3PrefixList?.prefixListId, /^pl-[0-9a-f]{8,17}$/,
+    "the id of the AWS-managed prefix list com.amazonaws.<region>.s3, e.g. 'pl-6da54004'");
+  checkDomainEntries(NAME, 'additionalAllowedDomains', props.additionalAllowedDomains ?? []);
 }
 
 function rejectDnsFirewallOptions(props: SecureStudioVpcProps): void {

@@ -1,4 +1,4 @@
-import { invalid } from './validation';
+import { invalid, isUnresolved } from './validation';
 
 /** A host the egress firewall denies ahead of its allow-list, with the reason logged on every drop. */
 export interface HostDenial {
@@ -20,7 +20,8 @@ export const KNOWN_UPLOAD_HOSTS: readonly HostDenial[] = [
   { host: 'api.anaconda.org', reason: 'anaconda upload of packages and notebooks' },
 ];
 
-const REASON_PATTERN = /^[A-Za-z0-9 .,:()/'-]{1,200}$/;
+const REASON_CHARACTERS = /^[A-Za-z0-9 .,:()/'-]*$/;
+const MAX_REASON_LENGTH = 200;
 
 /** Suricata `sid`s of the hardening rules start here, one per rule, in order. */
 const FIRST_SID = 1_000_001;
@@ -35,11 +36,20 @@ export interface HardeningOptions {
   readonly readOnly: boolean;
 }
 
-/** Throws unless the reason can stand inside a Suricata `msg` without escaping. */
+/** Throws unless the reason can stand inside a Suricata `msg` without escaping; a token is not checked. */
 export function validateDeniedHostReason(prop: string, host: HostDenial): void {
-  if (!REASON_PATTERN.test(host.reason)) {
-    invalid('EgressFirewall', prop, `the reason of '${host.host}' is empty, too long or has characters other than letters, digits, spaces and .,:()/'-`,
-      "a short plain reason, e.g. 'accepts package uploads'");
+  if (isUnresolved(host.reason)) {
+    return;
+  }
+  const allowed = `a plain reason of 1 to ${MAX_REASON_LENGTH} letters, digits, spaces and .,:()/'-, e.g. 'accepts package uploads'`;
+  if (host.reason.length === 0) {
+    invalid('EgressFirewall', prop, `the reason of '${host.host}' is empty`, allowed);
+  }
+  if (host.reason.length > MAX_REASON_LENGTH) {
+    invalid('EgressFirewall', prop, `the reason of '${host.host}' is ${host.reason.length} characters long`, allowed);
+  }
+  if (!REASON_CHARACTERS.test(host.reason)) {
+    invalid('EgressFirewall', prop, `the reason of '${host.host}' has a character other than letters, digits, spaces and .,:()/'-`, allowed);
   }
 }
 

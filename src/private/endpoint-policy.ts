@@ -6,6 +6,8 @@ import { invalid, isUnresolved } from './validation';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 
 const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+/** The region of an AWS endpoint service name: com.amazonaws.<region>.<service> or aws.sagemaker.<region>.<ui>. */
+const SERVICE_NAME_REGION = /^(?:cn\.)?(?:com\.amazonaws|aws\.sagemaker)\.([a-z]{2}(?:-[a-z]+)+-\d+)\./;
 
 /**
  * The default policy of every endpoint the library creates: any action, but only by
@@ -36,9 +38,16 @@ export function validateOrganizationId(owner: string, organizationId?: string): 
 export function collectEndpointServices(scope: Construct, owner: string, sets: StudioEndpointSet[]): StudioEndpointService[] {
   const byId = new Map<string, StudioEndpointService>();
   const byName = new Map<string, StudioEndpointService>();
+  const stackRegion = Stack.of(scope).region;
   for (const service of sets.flatMap((set) => set.services)) {
     // Names hold region tokens that differ per instance: compare them resolved.
-    const name = JSON.stringify(Stack.of(scope).resolve(service.service.name));
+    const resolved = Stack.of(scope).resolve(service.service.name);
+    const serviceRegion = typeof resolved === 'string' ? SERVICE_NAME_REGION.exec(resolved)?.[1] : undefined;
+    if (serviceRegion !== undefined && !isUnresolved(stackRegion) && serviceRegion !== stackRegion) {
+      invalid(owner, 'interfaceEndpoints', `service '${service.id}' (${resolved}) is in ${serviceRegion} but the stack deploys to ${stackRegion}`,
+        `endpoint services of ${stackRegion}: the endpoints are created without a cross-region service region`);
+    }
+    const name = JSON.stringify(resolved);
     const twin = byId.get(service.id) ?? byName.get(name);
     if (twin) {
       invalid(owner, 'interfaceEndpoints', `service '${service.id}' is asked for twice (also as '${twin.id}')`,

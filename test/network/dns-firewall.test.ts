@@ -260,7 +260,7 @@ describe('StudioDnsFirewall: bad input and limits', () => {
   test('a reverse-lookup CIDR that is not a CIDR block is refused', () => {
     const { stack, vpc: v } = vpc();
     expect(() => new StudioDnsFirewall(stack, 'Dns', { vpc: v, reverseLookupCidrs: ['10.0.0.1/16'] }))
-      .toThrow("StudioDnsFirewall reverseLookupCidrs: '10.0.0.1/16' is not an IPv4 CIDR block");
+      .toThrow("StudioDnsFirewall reverseLookupCidrs: '10.0.0.1/16' has host bits set (its network address is 10.0.0.0/16)");
   });
 
 });

@@ -205,7 +205,7 @@ describe('domains', () => {
 
   test('refuses a duplicate', () => {
     expect(() => build(agnosticStack(), { allowedDomains: ['github.com', 'github.com'] })).toThrow(
-      "EgressFirewall allowedDomains: 'github.com' is listed twice; each domain once");
+      "EgressFirewall allowedDomains: 'github.com' is listed twice; each value once");
   });
 
   test('refuses an empty allow-list at synthesis', () => {
@@ -237,8 +237,8 @@ describe('capacity and names', () => {
     [{ allowListCapacity: 30_001 }, 'EgressFirewall allowListCapacity: got 30001; a whole number from 1 to 30000'],
     [{ extraRulesCapacity: 10 }, 'EgressFirewall extraRulesCapacity: set without extraStatefulRules; give extraStatefulRules, or leave extraRulesCapacity unset'],
     [{ extraStatefulRules: '# only a comment\n' }, 'EgressFirewall extraStatefulRules: holds no rule; Suricata rules, one per line'],
-    [{ firewallName: 'studio_egress' }, "EgressFirewall firewallName: 'studio_egress' is not usable; letters, digits and hyphens, 1 to 111 characters"],
-    [{ firewallName: 'a'.repeat(112) }, `EgressFirewall firewallName: '${'a'.repeat(112)}' is not usable; letters, digits and hyphens, 1 to 111 characters`],
+    [{ firewallName: 'studio_egress' }, "EgressFirewall firewallName: 'studio_egress' is empty or has a character other than a letter, a digit or a hyphen; letters, digits and hyphens, 1 to 111 characters"],
+    [{ firewallName: 'a'.repeat(112) }, `EgressFirewall firewallName: '${'a'.repeat(112)}' is 112 characters long; letters, digits and hyphens, 1 to 111 characters`],
     [{ logBucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'logs'), logRetention: logs.RetentionDays.ONE_MONTH },
       'EgressFirewall logBucket: set together with logRetention or logEncryptionKey; either logBucket (the bucket governs retention and encryption) or the log-group options'],
   ])('refuses %j', (props, message) => {

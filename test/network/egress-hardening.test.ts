@@ -130,7 +130,7 @@ describe('EgressFirewall hardening options', () => {
   });
 
   test.each([
-    [{ host: 'paste.example.com', reason: 'has "quotes"; and a semicolon' }, 'the reason of \'paste.example.com\' is empty, too long or has characters'],
+    [{ host: 'paste.example.com', reason: 'has "quotes"; and a semicolon' }, 'the reason of \'paste.example.com\' has a character other than letters'],
     [{ host: 'paste.example.com', reason: '' }, 'is empty'],
     [{ host: '192.0.2.1', reason: 'an address' }, "denied host '192.0.2.1' is an IP address"],
   ])('denied host %p is refused', (denied, message) => {
@@ -207,9 +207,9 @@ describe('EgressFirewall TLS inspection (opt-in)', () => {
       });
     };
     expect(withCa(CA_ARN.replace('eu-west-1', 'us-east-1')))
-      .toThrow('EgressFirewall tlsInspection.certificateAuthority: the certificate is in us-east-1, the stack in eu-west-1');
+      .toThrow('EgressFirewall tlsInspection.certificateAuthority: \'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555\' is in us-east-1 but the stack deploys to eu-west-1; an ARN of eu-west-1');
     expect(withCa('arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x'))
-      .toThrow("EgressFirewall tlsInspection.certificateAuthority: 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x' is not an ACM certificate ARN");
+      .toThrow("EgressFirewall tlsInspection.certificateAuthority: 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/x' is an ARN of acm-pca; an ARN of the form arn:<partition>:acm:");
     expect(withCa(CA_ARN, `${TEST_CA_PEM}\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n`))
       .toThrow(/EgressFirewall tlsInspection.caCertificatePem: .*private key/);
   });
