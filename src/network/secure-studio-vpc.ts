@@ -486,6 +486,7 @@ export class SecureStudioVpc extends Construct implements ec2.IConnectable {
       invalid(NAME, 'cidr', `'${cidrText}' has a prefix length of /${cidr.prefixLength}`, vpcCidrForm);
     }
     const azCount = requestedAzCount(this, props);
+    requireLiteral(NAME, 'studioSubnetCidrMask', props.studioSubnetCidrMask, 'the construct lays out the subnets at synth time');
     const studioMask = this.studioSubnetMask(cidrText, cidr.prefixLength, azCount, props.studioSubnetCidrMask);
 
     const vpc = new ec2.Vpc(this, 'Vpc', {

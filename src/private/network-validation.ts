@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { domainEntryProblem } from './domain-names';
 import { invalid, isUnresolved } from './validation';
@@ -69,11 +70,13 @@ export function checkBucketLocation(
     return;
   }
   const stack = Stack.of(scope);
+  const stackPartition = !isUnresolved(stack.partition) ? stack.partition :
+    !isUnresolved(stack.region) ? RegionInfo.get(stack.region).partition : undefined;
   const arn = bucket.bucketArn;
   const partition = isUnresolved(arn) ? undefined : arn.split(':')[1];
-  if (partition !== undefined && !isUnresolved(stack.partition) && partition !== stack.partition) {
-    invalid(construct, prop, `bucket '${arn}' is in partition ${partition} but the stack deploys to ${stack.partition}`,
-      `a bucket of partition ${stack.partition}`);
+  if (partition !== undefined && stackPartition !== undefined && partition !== stackPartition) {
+    invalid(construct, prop, `bucket '${arn}' is in partition ${partition} but the stack deploys to ${stackPartition}`,
+      `a bucket of partition ${stackPartition}`);
   }
   const region = bucket.env.region;
   if (sameRegionBecause !== undefined && !isUnresolved(region) && !isUnresolved(stack.region) && region !== stack.region) {
