@@ -180,8 +180,10 @@ describe('adopted networks', () => {
 
   test('public studioSubnets of an imported VPC are refused naming studioSubnets; its isolated subnets are accepted', () => {
     const importVpc = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Existing', attributes({
-      publicSubnetIds: ['subnet-a', 'subnet-b'], publicSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
-      isolatedSubnetIds: ['subnet-c', 'subnet-d'], isolatedSubnetRouteTableIds: ['rtb-c', 'rtb-d'],
+      publicSubnetIds: ['subnet-a', 'subnet-b'],
+      publicSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
+      isolatedSubnetIds: ['subnet-c', 'subnet-d'],
+      isolatedSubnetRouteTableIds: ['rtb-c', 'rtb-d'],
     }));
     const stack = agnosticStack();
     expect(() => network(stack, { vpc: importVpc(stack), studioSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(
