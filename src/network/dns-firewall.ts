@@ -96,6 +96,8 @@ export interface StudioDnsFirewallProps {
   /**
    * IPv4 CIDR blocks whose reverse (PTR) names may be resolved, e.g. the VPC's.
    *
+   * A token stands for the RFC 1918 private ranges, whose reverse zones are then allowed.
+   *
    * @default - the VPC's CIDR block when known at synth time, else the RFC 1918 private ranges
    */
   readonly reverseLookupCidrs?: string[];

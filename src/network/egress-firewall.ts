@@ -44,7 +44,7 @@ export interface DeniedHost {
  */
 export interface EgressTlsInspection {
   /**
-   * The CA certificate, imported into ACM in the stack's region with its private key
+   * The CA certificate, imported into ACM in the stack's region and partition with its private key
    * (Network Firewall cannot use ACM-issued or AWS Private CA certificates for this). The
    * firewall re-signs the certificates of inspected sites with it.
    */
@@ -79,7 +79,8 @@ export interface EgressFirewallProps {
    * Domains that Studio may reach over HTTPS (TLS SNI) and HTTP (Host header):
    * `host.example.com` for that name only, `.example.com` for the domain and all its
    * subdomains. Lower-case, no scheme, port, path or `*`. More can be added with
-   * `addAllowedDomains` before synthesis.
+   * `addAllowedDomains` before synthesis. A domain given as a token is not checked, and
+   * makes the firewall deny every known upload host that is not waived.
    *
    * @default - none; at least one domain must be added with `addAllowedDomains` before synthesis
    */
@@ -104,7 +105,7 @@ export interface EgressFirewallProps {
 
   /**
    * Known upload hosts (from `EgressFirewall.KNOWN_UPLOAD_HOSTS`) to allow after all,
-   * e.g. 'api.github.com' for a team that must call the GitHub API.
+   * e.g. 'api.github.com' for a team that must call the GitHub API. Literals, each once.
    *
    * @default - every known upload host that an allowed domain covers is denied
    */
@@ -129,7 +130,7 @@ export interface EgressFirewallProps {
   readonly extraStatefulRules?: string;
 
   /**
-   * Capacity of the extra rules' rule group.
+   * Capacity of the extra rules' rule group. Required when `extraStatefulRules` is a token.
    *
    * @default - twice the number of rules, rounded up like `allowListCapacity`
    */

@@ -81,6 +81,7 @@ export class StudioEndpointService {
    * does not, the endpoint is created without one (full access through the endpoint)
    */
   public static of(id: string, service: ec2.IInterfaceVpcEndpointService, supportsEndpointPolicy: boolean): StudioEndpointService {
+    // The id names the endpoint's construct (`<id>Endpoint`), so it must be a literal: construct ids cannot hold tokens.
     const allowed = "letters and digits, starting with a letter (e.g. 'Bedrock'): it names the endpoint's construct";
     if (Token.isUnresolved(id)) {
       throw new Error(`StudioEndpointService id: is an unresolved token; a literal id of ${allowed}`);

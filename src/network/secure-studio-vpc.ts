@@ -48,31 +48,35 @@ export interface SecureStudioVpcProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * The subnets of the adopted `vpc` that host Studio, in at least two AZs. Their route
-   * tables must be known, because the S3 gateway endpoint is added to them.
+   * The subnets of the adopted `vpc` that host Studio, in at least two AZs. They must be
+   * private (no route to an internet gateway: not the VPC's public subnets), and their AZs
+   * and route tables must be known, because the S3 gateway endpoint is added to them.
    *
    * @default - the private subnets of `vpc`
    */
   readonly studioSubnets?: ec2.SubnetSelection;
 
   /**
-   * IPv4 CIDR block of the new VPC, a prefix length between /16 and /28.
+   * IPv4 CIDR block of the new VPC, a prefix length between /16 and /28. A literal: the
+   * construct splits it into subnets at synth time.
    *
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
 
   /**
-   * Number of Availability Zones to span, at least 2. An environment-agnostic stack
-   * resolves at most 2 AZs; give the stack an account and region, or `availabilityZones`,
-   * for more.
+   * Number of Availability Zones to span, at least 2 and at most the stack resolves (a
+   * literal). An environment-agnostic stack resolves 2 AZs: for more, give the stack an
+   * account and region, or list `availabilityZones`.
    *
    * @default 2
    */
   readonly maxAzs?: number;
 
   /**
-   * Explicit Availability Zones to span, at least 2. Cannot be combined with `maxAzs`.
+   * Explicit Availability Zones to span, at least 2, each once: names of the stack's region
+   * (`eu-west-1a`, not an AZ id such as `euw1-az1`). Each may be a token (e.g. a
+   * parameter of type `AWS::EC2::AvailabilityZone::Name`). Cannot be combined with `maxAzs`.
    *
    * @default - the first `maxAzs` AZs of the region
    */
@@ -142,8 +146,8 @@ export interface SecureStudioVpcProps {
   readonly flowLogRetention?: logs.RetentionDays;
 
   /**
-   * Customer-managed key that encrypts the flow log group and the DNS query log group.
-   * Its key policy must let the CloudWatch Logs service of this region use it; that
+   * Customer-managed key that encrypts the flow log group and the DNS query log group, in
+   * the stack's region. Its key policy must let the CloudWatch Logs service of this region use it; that
    * statement is added for a key defined in the same CDK app.
    *
    * @default - a new key with rotation enabled
