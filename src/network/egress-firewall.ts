@@ -33,7 +33,7 @@ const ALLOW_LIST_PRIORITY = 200;
  * because it accepts uploads or writes.
  */
 export interface DeniedHost {
-  /** The host, `host.example.com`, or `.example.com` for a domain and all its subdomains. */
+  /** The host, `host.example.com`, or `.example.com` for a domain and all its subdomains (a literal). */
   readonly host: string;
   /** Why it is denied, logged with every drop: letters, digits, spaces and `.,:()/'-` only, at most 200 characters. */
   readonly reason: string;
@@ -325,6 +325,8 @@ export class EgressFirewall extends Construct {
     if (this.deniedHosts.has(denied.host)) {
       return;
     }
+    requireLiteral(NAME, prop, denied.host,
+      "the Suricata rule differs for 'host.example.com' (that name) and '.example.com' (the domain), so a token could yield a rule that never matches");
     checkDomainEntries(NAME, prop, [denied.host], 'denied host ');
     validateDeniedHostReason(prop, denied);
     this.deniedHosts.set(denied.host, denied);

@@ -113,15 +113,14 @@ describe('deniedHosts', () => {
       "EgressFirewall deniedHosts: 'paste.example.com' is listed twice; each value once");
   });
 
-  test('a host and a reason given as parameters synthesize into the hardening rules', () => {
-    const { template } = synthesized((stack) => ({
-      deniedHosts: [{ host: new CfnParameter(stack, 'Host').valueAsString, reason: new CfnParameter(stack, 'Reason').valueAsString }],
-    }));
+  test('a reason given as a parameter synthesizes into the hardening rules; a host token is refused (its rule form depends on a leading dot)', () => {
+    const { template } = synthesized((stack) => ({ deniedHosts: [{ host: 'paste.example.com', reason: new CfnParameter(stack, 'Reason').valueAsString }] }));
     const hardening = JSON.stringify(template.findResources('AWS::NetworkFirewall::RuleGroup', {
       Properties: { Description: Match.stringLikeRegexp('^Drops denied hosts') },
     }));
-    expect(hardening).toContain('{"Ref":"Host"}');
     expect(hardening).toContain('{"Ref":"Reason"}');
+    expect(() => firewall({ deniedHosts: [{ host: Fn.importValue('Host'), reason: 'paste site' }] })).toThrow(
+      /^EgressFirewall deniedHosts: is an unresolved token .*; a literal value, because the Suricata rule differs for 'host.example.com' \(that name\) and '.example.com'/);
   });
 });
 
