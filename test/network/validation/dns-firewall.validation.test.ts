@@ -47,6 +47,18 @@ describe('allowedDomains and addDeniedDomains', () => {
     }), { numRuns: 10 });
   });
 
+  test('the DNS limits: a 63-character label and a 253-character name are accepted, one more character is refused', () => {
+    const { firewall } = dnsFirewall();
+    const label63 = 'a'.repeat(63);
+    const name253 = [...Array(4).fill('b'.repeat(62)), 'c'].join('.');
+    expect(name253).toHaveLength(253);
+    firewall.addAllowedDomains(`${label63}.example.com`, name253);
+    expect(firewall.allowedDomains).toEqual([`${label63}.example.com`, name253]);
+    expect(() => firewall.addAllowedDomains(`a${label63}.example.com`)).toThrow(
+      `StudioDnsFirewall allowedDomains: 'a${label63}.example.com' is not a valid DNS name; ${DOMAIN_FORM}`);
+    expect(() => firewall.addAllowedDomains(`x${name253}`)).toThrow(`StudioDnsFirewall allowedDomains: 'x${name253}' is not a valid DNS name`);
+  });
+
   test('tokens synthesize in both lists', () => {
     const { stack, firewall } = dnsFirewall({ allowedDomains: [Fn.importValue('Allowed')] });
     firewall.addDeniedDomains(new CfnParameter(stack, 'Denied').valueAsString);

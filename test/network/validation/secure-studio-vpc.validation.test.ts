@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
 import { SecureStudioVpc, SecureStudioVpcProps } from '../../../src';
-import { ipv4CidrProblem } from '../../../src/private/network-validation';
+import { domainEntry, invalidDomainEntry } from './domain-arbitraries';
+import { DOMAIN_FORM, ipv4CidrProblem } from '../../../src/private/network-validation';
 import { parseIpv4Cidr } from '../../../src/private/validation';
 import { agnosticStack, concreteStack } from '../../helpers/stacks';
 
@@ -308,6 +309,18 @@ describe('log destinations, prefix list, organization and DNS names', () => {
       "SecureStudioVpc additionalAllowedDomains: 'https://intranet.example.com' has a scheme; 'host.example.com' for one name or '.example.com'");
     expect(() => network(agnosticStack(), { dnsFirewall: false, additionalAllowedDomains: ['Intranet.example.com'] })).toThrow(
       "SecureStudioVpc additionalAllowedDomains: 'Intranet.example.com' is not lower-case");
+  });
+
+  test('property: additionalAllowedDomains broken in one known way are refused by SecureStudioVpc; valid ones are accepted', () => {
+    fc.assert(fc.property(invalidDomainEntry, ([entry, problem]) => {
+      const build = () => network(agnosticStack(), { additionalAllowedDomains: ['intranet.example.com', entry] });
+      expect(build).toThrow(`SecureStudioVpc additionalAllowedDomains: '${entry}' ${problem}`);
+      expect(build).toThrow(`; ${DOMAIN_FORM}`);
+    }));
+    fc.assert(fc.property(fc.array(domainEntry, { minLength: 1, maxLength: 5 }), (additionalAllowedDomains) => {
+      const built = network(agnosticStack(), { additionalAllowedDomains });
+      expect(built.dnsFirewall!.allowedDomains).toEqual([...new Set(additionalAllowedDomains)]);
+    }), { numRuns: 3 });
   });
 
   test('an additionalAllowedDomains token synthesizes into the DNS Firewall allow-list', () => {
