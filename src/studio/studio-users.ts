@@ -23,7 +23,8 @@ export interface StudioUsersProps {
  * the parent. A user's nested stack is chosen by a hash of the lower-cased profile name
  * alone (FNV-1a, modulo 32), so adding, removing or reordering other users never moves a
  * user to another nested stack, which would replace the profile. A nested stack is created
- * when its first user is added. See docs/decisions/060-users-at-scale.md.
+ * when its first user is added. A user whose name is a token (a parameter, an import) goes to
+ * the first nested stack (`Stack00`), whatever its value. See docs/decisions/060-users-at-scale.md.
  *
  * @example
  * declare const domain: StudioDomain;
@@ -65,7 +66,10 @@ export class StudioUsers extends Construct {
     return profile;
   }
 
-  /** The nested stack that holds (or will hold) the user of this profile name. */
+  /**
+   * The nested stack that holds (or will hold) the user of this profile name; `Stack00` for a
+   * name that is a token.
+   */
   public stackOf(name: string): NestedStack {
     const index = userStackIndex(name, USER_STACKS);
     let stack = this.stacks.get(index);
