@@ -1,4 +1,4 @@
-import { Fn, Lazy, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, Lazy, Names, Reference, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -424,7 +424,11 @@ export class StudioDomain extends Construct {
     if (options.profiles.length === 0) {
       invalid(NAME, 'createSignInPolicy', 'no profiles given', 'at least one profile of this domain');
     }
-    const foreign = options.profiles.find((profile) => profile.resource.domainId !== this.domainId);
+    const foreign = options.profiles.find((profile) => {
+      // Only a reference to another domain of this app is known to be foreign; any other token may be this domain.
+      const domainOfProfile = Tokenization.reverseString(profile.resource.domainId).firstToken;
+      return domainOfProfile instanceof Reference && domainOfProfile.target instanceof sagemaker.CfnDomain && domainOfProfile.target !== this.resource;
+    });
     if (foreign) {
       invalid(NAME, 'profiles', `profile '${foreign.userProfileName}' belongs to another domain`, 'profiles added to this domain');
     }

@@ -2,6 +2,7 @@ import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { StudioDomain } from './studio-domain';
 import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profile';
+import { checkSageMakerName } from '../private/studio-validation';
 import { USER_STACKS, userStackIndex } from '../private/user-placement';
 
 const NAME = 'StudioUsers';
@@ -61,6 +62,8 @@ export class StudioUsers extends Construct {
    * The options are those of `StudioDomain.addUserProfile`.
    */
   public addUser(name: string, options: StudioUserProfileOptions = {}): StudioUserProfile {
+    // Before stackOf, which would create a nested stack for a name the domain then refuses.
+    checkSageMakerName(NAME, 'addUser', name);
     const profile = this.domain._addUserProfile(this.stackOf(name), name, options);
     this.profiles.push(profile);
     return profile;

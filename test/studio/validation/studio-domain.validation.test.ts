@@ -282,5 +282,10 @@ describe('createSignInPolicy', () => {
       domainId: domain.domainId, userProfileName: 'bob', executionRole: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111111111111:role/bob'), securityGroups: [],
     });
     expect(() => policy({ profiles: [direct], sourceVpcs: [network.vpc] })).not.toThrow();
+    // A literal or imported domain id may be this domain's: AWS decides.
+    const imported = new StudioUserProfile(stack, 'Imported', {
+      domainId: Fn.importValue('DomainId'), userProfileName: 'carol', executionRole: iam.Role.fromRoleArn(stack, 'R2', 'arn:aws:iam::111111111111:role/carol'), securityGroups: [],
+    });
+    expect(() => policy({ profiles: [imported], sourceVpcs: [network.vpc] })).not.toThrow();
   });
 });

@@ -22,7 +22,7 @@ describe('StudioUsers.addUser checks what StudioDomain.addUserProfile checks', (
 
   test.each([
     ['a name outside SageMaker\'s pattern', () => users.addUser('alice_smith'),
-      "StudioDomain addUserProfile: 'alice_smith' is not a valid SageMaker name; letters and digits, single or repeated hyphens between them, at most 63 characters"],
+      "StudioUsers addUser: 'alice_smith' is not a valid SageMaker name; letters and digits, single or repeated hyphens between them, at most 63 characters"],
     ['a team that is no tag value', () => users.addUser('bob', { team: 'fraud#1' }),
       "StudioDomain team: the value 'fraud#1' of tag 'team' has a character tags do not allow; a value of at most 256 letters, digits, spaces and _ . : / = + - @"],
     ['a team over 256 characters', () => users.addUser('carol', { team: 't'.repeat(257) }),
@@ -32,6 +32,12 @@ describe('StudioUsers.addUser checks what StudioDomain.addUserProfile checks', (
     }), "StudioDomain addUserProfile: the apps of profile 'dave' would carry 5 security groups"],
   ])('refuses %s', (_name, act, message) => {
     expect(act).toThrow(message);
+  });
+
+  test('a refused name leaves no nested stack behind', () => {
+    const fresh = build();
+    expect(() => fresh.users.addUser('bad name')).toThrow("StudioUsers addUser: 'bad name' is not a valid SageMaker name");
+    expect(fresh.users.nestedStacks).toHaveLength(0);
   });
 
   test('names and teams at the limits are accepted (fast-check over names)', () => {
