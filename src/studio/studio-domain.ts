@@ -426,8 +426,8 @@ export class StudioDomain extends Construct {
     }
     const foreign = options.profiles.find((profile) => {
       // Only a reference to another domain of this app is known to be foreign; any other token may be this domain.
-      const domainOfProfile = Tokenization.reverseString(profile.resource.domainId).firstToken;
-      return domainOfProfile instanceof Reference && domainOfProfile.target instanceof sagemaker.CfnDomain && domainOfProfile.target !== this.resource;
+      const reference = Tokenization.reverseString(profile.resource.domainId).firstToken;
+      return reference instanceof Reference && reference.target instanceof sagemaker.CfnDomain && reference.target !== this.resource;
     });
     if (foreign) {
       invalid(NAME, 'profiles', `profile '${foreign.userProfileName}' belongs to another domain`, 'profiles added to this domain');
