@@ -11,6 +11,7 @@ import { StudioUserProfile } from '../../../src/studio/studio-user-profile';
 import { agnosticStack, concreteStack } from '../../helpers/stacks';
 
 const NAME_FORM = 'letters and digits, single or repeated hyphens between them, at most 63 characters';
+const CIDR_FORM = "IPv4 or IPv6 CIDR blocks such as '203.0.113.0/24' or '2001:db8::/32' (one address as /32 or /128), each once";
 
 /** A domain in an imported VPC: cheap enough to build once per fast-check run. */
 function domainIn(stack: Stack, props: Partial<StudioDomainProps> = {}): StudioDomain {
@@ -254,9 +255,9 @@ describe('createSignInPolicy', () => {
   test('sourceIpRanges must be CIDR blocks, IPv4 or IPv6, each once', () => {
     expect(() => policy({ sourceIpRanges: ['203.0.113.5'] })).toThrow(
       "StudioDomain sourceIpRanges: '203.0.113.5' is not a CIDR block (an address, '/' and a prefix length, with the bits after the prefix clear); " +
-      "IPv4 or IPv6 CIDR blocks such as '203.0.113.0/24' or '2001:db8::/32' (one address as /32 or /128), each once");
-    expect(() => policy({ sourceIpRanges: ['2001:db8::/32', '2001:db8::/32'] })).toThrow("StudioDomain sourceIpRanges: '2001:db8::/32' is listed twice;");
-    expect(() => policy({ sourceIpRanges: [] })).toThrow('StudioDomain sourceIpRanges: an empty list;');
+      CIDR_FORM);
+    expect(() => policy({ sourceIpRanges: ['2001:db8::/32', '2001:db8::/32'] })).toThrow(`StudioDomain sourceIpRanges: '2001:db8::/32' is listed twice; ${CIDR_FORM}`);
+    expect(() => policy({ sourceIpRanges: [] })).toThrow(`StudioDomain sourceIpRanges: an empty list; ${CIDR_FORM}`);
   });
 
   test('CIDR blocks at the limits and tokens are accepted and written to aws:SourceIp', () => {
@@ -270,7 +271,7 @@ describe('createSignInPolicy', () => {
   test('an empty list of endpoints or VPCs is refused instead of counted as a source', () => {
     expect(() => policy({ sourceVpcEndpoints: [] })).toThrow(
       'StudioDomain sourceVpcEndpoints: an empty list (a condition on no value matches no request); at least one of the interface endpoints to allow sign-in from, or leave sourceVpcEndpoints out');
-    expect(() => policy({ sourceVpcs: [] })).toThrow('StudioDomain sourceVpcs: an empty list');
+    expect(() => policy({ sourceVpcs: [] })).toThrow('StudioDomain sourceVpcs: an empty list (a condition on no value matches no request); at least one of the VPCs to allow sign-in from, or leave sourceVpcs out');
     expect(() => policy({ sourceVpcs: [network.vpc] })).not.toThrow();
   });
 

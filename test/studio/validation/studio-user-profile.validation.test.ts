@@ -32,7 +32,7 @@ describe('StudioUserProfile checks its own props, however it is created', () => 
         .toThrow(`StudioUserProfile userProfileName: '${name}${bad}' is not a valid SageMaker name; ${NAME_FORM}`);
     }), { numRuns: 40 });
     expect(() => profile({ userProfileName: 'a'.repeat(63) })).not.toThrow();
-    expect(() => profile({ userProfileName: 'a'.repeat(64) })).toThrow(`StudioUserProfile userProfileName: '${'a'.repeat(64)}' is not a valid SageMaker name`);
+    expect(() => profile({ userProfileName: 'a'.repeat(64) })).toThrow(`StudioUserProfile userProfileName: '${'a'.repeat(64)}' is not a valid SageMaker name; ${NAME_FORM}`);
   });
 
   test('securityGroups: at most 4, as SageMaker adds its NFS group to the 5 an app may have', () => {
@@ -59,7 +59,8 @@ describe('StudioUserProfile checks its own props, however it is created', () => 
     expect(() => profile({ tags: { ['k'.repeat(128)]: 'v'.repeat(256), team: '' } })).not.toThrow();
     expect(() => profile({ tags: { ['k'.repeat(129)]: 'v' } })).toThrow(`StudioUserProfile tags: tag key '${'k'.repeat(129)}' has 129 characters; a key of 1 to 128`);
     expect(() => profile({ tags: { team: 'v'.repeat(257) } })).toThrow("StudioUserProfile tags: the value of tag 'team' has 257 characters; a value of at most 256");
-    expect(() => profile({ tags: { 'aws:team': 'fraud' } })).toThrow("StudioUserProfile tags: tag key 'aws:team' uses the prefix 'aws:', which AWS reserves;");
+    expect(() => profile({ tags: { 'aws:team': 'fraud' } })).toThrow(
+      `StudioUserProfile tags: tag key 'aws:team' uses the prefix 'aws:', which AWS reserves; a key of 1 to 128 ${TAG_FORM}, not starting with 'aws:'`);
     const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
     expect(() => profile({ tags: tags(50) })).not.toThrow();
     expect(() => profile({ tags: tags(51) })).toThrow('StudioUserProfile tags: 51 tags given; at most 50 tags');
@@ -68,7 +69,8 @@ describe('StudioUserProfile checks its own props, however it is created', () => 
   test('ssoUserName: 1 to 256 characters; an empty one is refused rather than dropped', () => {
     expect(() => profile({ ssoUserName: '' })).toThrow(
       "StudioUserProfile ssoUserName: '' has 0 characters; the IAM Identity Center user name, 1 to 256 characters (leave it out on an IAM domain)");
-    expect(() => profile({ ssoUserName: 'u'.repeat(257) })).toThrow('StudioUserProfile ssoUserName:');
+    expect(() => profile({ ssoUserName: 'u'.repeat(257) })).toThrow(
+      `StudioUserProfile ssoUserName: '${'u'.repeat(257)}' has 257 characters; the IAM Identity Center user name, 1 to 256 characters (leave it out on an IAM domain)`);
     const stack = agnosticStack();
     profile({ ssoUserName: 'u'.repeat(256) }, stack);
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::UserProfile', { SingleSignOnUserIdentifier: 'UserName', SingleSignOnUserValue: 'u'.repeat(256) });

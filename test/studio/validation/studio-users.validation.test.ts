@@ -36,7 +36,8 @@ describe('StudioUsers.addUser checks what StudioDomain.addUserProfile checks', (
 
   test('a refused name leaves no nested stack behind', () => {
     const fresh = build();
-    expect(() => fresh.users.addUser('bad name')).toThrow("StudioUsers addUser: 'bad name' is not a valid SageMaker name");
+    expect(() => fresh.users.addUser('bad name')).toThrow(
+      "StudioUsers addUser: 'bad name' is not a valid SageMaker name; letters and digits, single or repeated hyphens between them, at most 63 characters");
     expect(fresh.users.nestedStacks).toHaveLength(0);
   });
 
