@@ -1,4 +1,4 @@
-import { parseIpv4Cidr } from './validation';
+import { isUnresolved, parseIpv4Cidr } from './validation';
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const NUMERIC = /^[0-9]+$/;
@@ -9,8 +9,12 @@ const MAX_DOMAIN_LENGTH = 253;
  * `host.example.com` (that name only) and `.example.com` (the domain and all its
  * subdomains), lower-case DNS labels, at least two of them, the last not numeric
  * (so no IP address). Both Network Firewall domain lists and DNS Firewall can express them.
+ * A token is not checked (its value is known only at deploy time).
  */
 export function domainEntryProblem(entry: string): string | undefined {
+  if (isUnresolved(entry)) {
+    return undefined;
+  }
   if (entry.includes('://')) {
     return 'has a scheme';
   }

@@ -1,3 +1,5 @@
+import { isUnresolved } from './validation';
+
 /**
  * Where a Studio user goes: a pure function of the user's name, so that adding, removing or
  * reordering other users never moves a user to another nested stack (which would replace the
@@ -25,9 +27,18 @@ export function fnv1a32(text: string): number {
 }
 
 /**
+ * The nested stack of every user whose name is a token (a parameter, an import): the value is
+ * not known at synth time, and the text of a token changes between synths, so it cannot be hashed.
+ */
+export const TOKEN_NAME_STACK = 0;
+
+/**
  * The index (0 to `stacks` - 1) of the nested stack that holds the user of this profile name.
  * Names are compared without case by SageMaker, so the lower-cased name is hashed.
  */
 export function userStackIndex(profileName: string, stacks: number = USER_STACKS): number {
+  if (isUnresolved(profileName)) {
+    return TOKEN_NAME_STACK;
+  }
   return fnv1a32(profileName.toLowerCase()) % stacks;
 }

@@ -1,4 +1,4 @@
-import { Fn, Lazy, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Names, Reference, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,19 +12,22 @@ import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { createServiceScopedKey } from '../private/service-scoped-key';
-import { invalid } from '../private/validation';
+import { checkCidrList, checkSageMakerName, checkTagKey, checkTagValue, MAX_APP_SECURITY_GROUPS } from '../private/studio-validation';
+import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'StudioDomain';
-/** SageMaker's pattern for domain and user-profile names. */
-const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** SageMaker's range of every idle setting (API_IdleSettings): 60 minutes to a year. */
 const MIN_IDLE_MINUTES = 60;
 const MAX_IDLE_MINUTES = 525_600;
+const DEFAULT_IDLE_MINUTES = 60;
+const DEFAULT_MAX_IDLE_MINUTES = 480;
+/** Subnets a domain takes (API_CreateDomain: SubnetIds, 1 to 16). */
+const MAX_DOMAIN_SUBNETS = 16;
 /**
  * Security groups of ours an app may carry: a profile's own groups and the domain's default
- * user groups together (SageMaker aggregates the two lists), since an app has at most 5 and
- * SageMaker adds one for NFS.
+ * user groups together (SageMaker aggregates the two lists).
  */
-const MAX_USER_SECURITY_GROUPS = 4;
+const MAX_USER_SECURITY_GROUPS = MAX_APP_SECURITY_GROUPS;
 
 /**
  * How users sign in to Studio.
@@ -87,7 +90,8 @@ export interface StudioSignInOptions {
    */
   readonly sourceVpcs?: ec2.IVpc[];
   /**
-   * Allow sign-in only from these public IP ranges (`aws:SourceIp`), e.g. '203.0.113.0/24'.
+   * Allow sign-in only from these public IP ranges (`aws:SourceIp`): IPv4 or IPv6 CIDR
+   * blocks, e.g. '203.0.113.0/24' or '2001:db8::/32' (one address as /32 or /128).
    *
    * @default - not limited by IP range
    */
@@ -168,30 +172,31 @@ export interface StudioDomainProps {
   readonly authMode?: StudioAuthMode;
 
   /**
-   * The customer-managed key that encrypts the home EFS file system.
+   * The customer-managed key that encrypts the home EFS file system, in the stack's region.
    *
    * @default - a new key with rotation, usable by SageMaker and EFS of this account only
    */
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
+   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down: a whole
+   * number from 60 to 525600 (SageMaker's range), within the range users may choose.
    *
-   * @default 60
+   * @default 60, or `minIdleTimeoutMinutes` when that is larger
    */
   readonly idleTimeoutMinutes?: number;
 
   /**
-   * The shortest idle timeout users may choose.
+   * The shortest idle timeout users may choose: a whole number from 60 to 525600.
    *
    * @default 60
    */
   readonly minIdleTimeoutMinutes?: number;
 
   /**
-   * The longest idle timeout users may choose.
+   * The longest idle timeout users may choose: a whole number from 60 to 525600.
    *
-   * @default 480
+   * @default 480, or `idleTimeoutMinutes` or `minIdleTimeoutMinutes` when larger
    */
   readonly maxIdleTimeoutMinutes?: number;
 
@@ -211,7 +216,8 @@ export interface StudioDomainProps {
   readonly privateSignIn?: boolean;
 
   /**
-   * The tag key that holds a profile's team, for attribute-based access control.
+   * The tag key that holds a profile's team, for attribute-based access control: 1 to 128
+   * letters, digits, spaces and `_ . : / = + - @`, not starting with `aws:`.
    *
    * @default 'team'
    */
@@ -274,7 +280,12 @@ export class StudioDomain extends Construct {
   private readonly defaultExecutionRole: iam.IRole;
   private readonly authMode: StudioAuthMode;
   private readonly teamTagKey: string;
+  /** Lower-cased literal profile names (names that are tokens cannot be compared). */
   private readonly profileNames = new Set<string>();
+  private profileCount = 0;
+  private readonly lifecycleConfigNames = new Set<string>();
+  /** How many ids were derived for names that are tokens, by id prefix. */
+  private readonly tokenIds: Record<string, number> = {};
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
   private readonly builtInLifecycleConfigs: Partial<Record<StudioAppType, sagemaker.CfnStudioLifecycleConfig>> = {};
 
@@ -287,8 +298,11 @@ export class StudioDomain extends Construct {
     this.defaultExecutionRole = props.defaultExecutionRole;
     this.authMode = props.authMode ?? StudioAuthMode.IAM;
     this.teamTagKey = props.teamTagKey ?? 'team';
+    checkTagKey(NAME, 'teamTagKey', this.teamTagKey);
     this.domainName = props.domainName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' });
-    validateSageMakerName('domainName', this.domainName);
+    checkSageMakerName(NAME, 'domainName', this.domainName);
+    checkRegionalArn(this, NAME, 'encryptionKey', props.encryptionKey?.keyArn, 'kms');
+    checkRegionalArn(this, NAME, 'notebookSharing.encryptionKey', props.notebookSharing?.encryptionKey?.keyArn, 'kms');
     const idleSettings = idleShutdown(props);
     if (props.privateSignIn) {
       if (!this.network) {
@@ -364,15 +378,20 @@ export class StudioDomain extends Construct {
    * @internal
    */
   public _addUserProfile(scope: Construct, name: string, options: StudioUserProfileOptions): StudioUserProfile {
-    validateSageMakerName('addUserProfile', name);
-    if (this.profileNames.has(name.toLowerCase())) {
+    checkSageMakerName(NAME, 'addUserProfile', name);
+    const literalName = !isUnresolved(name);
+    if (literalName && this.profileNames.has(name.toLowerCase())) {
       invalid(NAME, 'addUserProfile', `a profile named '${name}' exists already (names are compared without case)`, 'a unique name');
     }
     if ((this.authMode === StudioAuthMode.SSO) !== (options.ssoUserName !== undefined)) {
-      invalid(NAME, 'addUserProfile', `profile '${name}' ${options.ssoUserName ? 'has' : 'lacks'} ssoUserName on a ${this.authMode} domain`,
+      invalid(NAME, 'addUserProfile', `profile '${name}' ${options.ssoUserName !== undefined ? 'has' : 'lacks'} ssoUserName on a ${this.authMode} domain`,
         'ssoUserName for every profile of an SSO domain, and none on an IAM domain');
     }
-    const securityGroups = [...this.profileSecurityGroups(scope, name, options), ...options.securityGroups ?? []];
+    if (options.team !== undefined) {
+      checkTagValue(NAME, 'team', this.teamTagKey, options.team);
+    }
+    const id = this.idFor('Profile', name);
+    const securityGroups = [...this.profileSecurityGroups(scope, id, name, options), ...options.securityGroups ?? []];
     const total = securityGroups.length + this.userAppSecurityGroups.length;
     if (total > MAX_USER_SECURITY_GROUPS) {
       invalid(NAME, 'addUserProfile',
@@ -380,8 +399,11 @@ export class StudioDomain extends Construct {
         `${this.userAppSecurityGroups.length} the domain gives every user's apps)`,
         `at most ${MAX_USER_SECURITY_GROUPS} in all, as SageMaker adds its NFS group to the 5 an app may have`);
     }
-    this.profileNames.add(name.toLowerCase());
-    const profile = new StudioUserProfile(scope, `Profile${name}`, {
+    if (literalName) {
+      this.profileNames.add(name.toLowerCase());
+    }
+    this.profileCount++;
+    const profile = new StudioUserProfile(scope, id, {
       domainId: this.domainId,
       userProfileName: name,
       executionRole: options.executionRole ?? this.defaultExecutionRole,
@@ -401,6 +423,19 @@ export class StudioDomain extends Construct {
   public createSignInPolicy(id: string, options: StudioSignInOptions): iam.ManagedPolicy {
     if (options.profiles.length === 0) {
       invalid(NAME, 'createSignInPolicy', 'no profiles given', 'at least one profile of this domain');
+    }
+    const foreign = options.profiles.find((profile) => {
+      // Only a reference to another domain of this app is known to be foreign; any other token may be this domain.
+      const reference = Tokenization.reverseString(profile.resource.domainId).firstToken;
+      return reference instanceof Reference && reference.target instanceof sagemaker.CfnDomain && reference.target !== this.resource;
+    });
+    if (foreign) {
+      invalid(NAME, 'profiles', `profile '${foreign.userProfileName}' belongs to another domain`, 'profiles added to this domain');
+    }
+    checkNotEmpty('sourceVpcEndpoints', options.sourceVpcEndpoints, 'interface endpoints');
+    checkNotEmpty('sourceVpcs', options.sourceVpcs, 'VPCs');
+    if (options.sourceIpRanges) {
+      checkCidrList(NAME, 'sourceIpRanges', options.sourceIpRanges);
     }
     const sources = [
       options.sourceVpcEndpoints && { StringEquals: { 'aws:SourceVpce': options.sourceVpcEndpoints.map((e) => e.vpcEndpointId) } },
@@ -430,17 +465,26 @@ export class StudioDomain extends Construct {
    */
   public addLifecycleConfiguration(name: string, appType: StudioAppType, script: string,
     options: StudioLifecycleConfigurationOptions = {}): sagemaker.CfnStudioLifecycleConfig {
-    validateSageMakerName('addLifecycleConfiguration', name);
+    checkSageMakerName(NAME, 'addLifecycleConfiguration', name);
+    if (!isUnresolved(name) && this.lifecycleConfigNames.has(name)) {
+      invalid(NAME, 'addLifecycleConfiguration', `a lifecycle configuration named '${name}' exists already`, 'a unique name');
+    }
     const builtIn = this.builtInLifecycleConfigs[appType];
     if (options.builtIn && builtIn) {
       invalid(NAME, 'addLifecycleConfiguration', `'${name}' is a second built-in lifecycle configuration for ${appType} ` +
         `(the first is '${builtIn.studioLifecycleConfigName}')`, 'one built-in lifecycle configuration per app type: merge the scripts into one');
     }
-    if (!Token.isUnresolved(script) && lifecycleContentLength(script) > STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS) {
-      invalid('StudioDomain', 'addLifecycleConfiguration', `the script of '${name}' is ${lifecycleContentLength(script)} characters in base64`,
+    if (!isUnresolved(script) && script.length === 0) {
+      invalid(NAME, 'addLifecycleConfiguration', `the script of '${name}' is empty`, 'a shell script (SageMaker needs at least one character)');
+    }
+    if (!isUnresolved(script) && lifecycleContentLength(script) > STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS) {
+      invalid(NAME, 'addLifecycleConfiguration', `the script of '${name}' is ${lifecycleContentLength(script)} characters in base64`,
         `at most ${STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS} (SageMaker's limit on the base64 content): move the bulk to a file the script downloads from S3`);
     }
-    const config = new sagemaker.CfnStudioLifecycleConfig(this, `LifecycleConfig${name}`, {
+    if (!isUnresolved(name)) {
+      this.lifecycleConfigNames.add(name);
+    }
+    const config = new sagemaker.CfnStudioLifecycleConfig(this, this.idFor('LifecycleConfig', name), {
       studioLifecycleConfigName: name,
       studioLifecycleConfigAppType: appType,
       studioLifecycleConfigContent: Fn.base64(script),
@@ -452,7 +496,20 @@ export class StudioDomain extends Construct {
     return config;
   }
 
-  private profileSecurityGroups(scope: Construct, name: string, options: StudioUserProfileOptions): ec2.ISecurityGroup[] {
+  /**
+   * The construct id of a child named by the user: prefix and name for a literal name (the ids
+   * of deployed resources stay as they were), and prefix, `-token-` and a count for a token,
+   * which cannot be part of an id. Names never start with a hyphen, so the two never collide.
+   */
+  private idFor(prefix: string, name: string): string {
+    if (!isUnresolved(name)) {
+      return `${prefix}${name}`;
+    }
+    this.tokenIds[prefix] = (this.tokenIds[prefix] ?? 0) + 1;
+    return `${prefix}-token-${this.tokenIds[prefix]}`;
+  }
+
+  private profileSecurityGroups(scope: Construct, id: string, name: string, options: StudioUserProfileOptions): ec2.ISecurityGroup[] {
     if (!options.ownSecurityGroup) {
       if (options.trafficBetweenOwnApps) {
         invalid(NAME, 'addUserProfile', `profile '${name}' asks for trafficBetweenOwnApps without ownSecurityGroup`,
@@ -465,7 +522,7 @@ export class StudioDomain extends Construct {
       invalid(NAME, 'addUserProfile', `profile '${name}' asks for ownSecurityGroup on a domain without network`,
         'a domain built on a SecureStudioVpc, or security groups of your own in securityGroups');
     }
-    const group = this.network.createAppSecurityGroup(scope, `Profile${name}SecurityGroup`, `SageMaker Studio apps of user profile ${name}`);
+    const group = this.network.createAppSecurityGroup(scope, `${id}SecurityGroup`, `SageMaker Studio apps of user profile ${name}`);
     if (options.trafficBetweenOwnApps) {
       this.network.allowTrafficWithinAppGroup(group);
     }
@@ -475,7 +532,7 @@ export class StudioDomain extends Construct {
   /** The user profiles must fit in the studio subnets, at 4 addresses per user. */
   private validateUserCapacity(): string[] {
     const capacity = this.network?.studioUserCapacity;
-    const users = this.profileNames.size;
+    const users = this.profileCount;
     if (capacity === undefined || users <= capacity) {
       return [];
     }
@@ -533,28 +590,46 @@ function domainPlacement(props: StudioDomainProps): DomainPlacement {
     invalid(NAME, 'securityGroups', `${securityGroups.length} security groups given with vpc`,
       `1 to ${MAX_USER_SECURITY_GROUPS} security groups (SageMaker adds one of the 5 allowed)`);
   }
-  return { vpc: props.vpc, subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds, securityGroups, userAppSecurityGroups: securityGroups };
+  const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+  if (subnetIds.length === 0 || subnetIds.length > MAX_DOMAIN_SUBNETS) {
+    invalid(NAME, 'subnets', `the selection holds ${subnetIds.length} subnets of vpc`, `1 to ${MAX_DOMAIN_SUBNETS} subnets`);
+  }
+  return { vpc: props.vpc, subnetIds, securityGroups, userAppSecurityGroups: securityGroups };
 }
 
-function idleShutdown(props: StudioDomainProps): sagemaker.CfnDomain.IdleSettingsProperty {
-  const idle = props.idleTimeoutMinutes ?? 60;
-  const min = props.minIdleTimeoutMinutes ?? MIN_IDLE_MINUTES;
-  const max = props.maxIdleTimeoutMinutes ?? 480;
-  for (const [prop, value] of [['idleTimeoutMinutes', idle], ['minIdleTimeoutMinutes', min], ['maxIdleTimeoutMinutes', max]] as const) {
-    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < MIN_IDLE_MINUTES || value > MAX_IDLE_MINUTES)) {
-      invalid(NAME, prop, `got ${value}`, `whole minutes from ${MIN_IDLE_MINUTES} to ${MAX_IDLE_MINUTES}`);
-    }
+function checkNotEmpty(prop: string, values: readonly unknown[] | undefined, what: string): void {
+  if (values !== undefined && values.length === 0) {
+    invalid(NAME, prop, 'an empty list (a condition on no value matches no request)', `at least one of the ${what} to allow sign-in from, or leave ${prop} out`);
   }
-  if (min > idle || idle > max) {
-    invalid(NAME, 'idleTimeoutMinutes', `${idle} is not between minIdleTimeoutMinutes (${min}) and maxIdleTimeoutMinutes (${max})`,
-      'minIdleTimeoutMinutes <= idleTimeoutMinutes <= maxIdleTimeoutMinutes');
+}
+
+/**
+ * The idle settings. Defaults follow the values given (the default timeout rises to a given
+ * minimum, the default maximum to a given timeout or minimum), so that an error names only
+ * props the user set. Tokens are compared with nothing.
+ */
+function idleShutdown(props: StudioDomainProps): sagemaker.CfnDomain.IdleSettingsProperty {
+  for (const prop of ['idleTimeoutMinutes', 'minIdleTimeoutMinutes', 'maxIdleTimeoutMinutes'] as const) {
+    const value = props[prop];
+    if (value !== undefined && !isUnresolved(value) && !Number.isInteger(value) && !Number.isNaN(value)) {
+      invalid(NAME, prop, `${value} is not a whole number`, `a whole number from ${MIN_IDLE_MINUTES} to ${MAX_IDLE_MINUTES} minutes`);
+    }
+    checkIntegerRange(NAME, prop, value, MIN_IDLE_MINUTES, MAX_IDLE_MINUTES, 'minutes');
+  }
+  const literal = (value: number) => !isUnresolved(value);
+  const min = props.minIdleTimeoutMinutes ?? MIN_IDLE_MINUTES;
+  const idle = props.idleTimeoutMinutes ?? (literal(min) ? Math.max(DEFAULT_IDLE_MINUTES, min) : min);
+  const max = props.maxIdleTimeoutMinutes ?? Math.max(DEFAULT_MAX_IDLE_MINUTES, ...[idle, min].filter(literal));
+  if (literal(min) && literal(max) && min > max) {
+    invalid(NAME, 'maxIdleTimeoutMinutes', `${max} is below minIdleTimeoutMinutes (${min})`, `a whole number from ${min} to ${MAX_IDLE_MINUTES} minutes`);
+  }
+  // With the defaults above, each of these can only fail when the user set the prop it names.
+  const range = `a whole number from ${literal(min) ? min : MIN_IDLE_MINUTES} to ${literal(max) ? max : MAX_IDLE_MINUTES} minutes`;
+  if (literal(idle) && literal(min) && idle < min) {
+    invalid(NAME, 'idleTimeoutMinutes', `${idle} is below minIdleTimeoutMinutes (${min})`, range);
+  }
+  if (literal(idle) && literal(max) && idle > max) {
+    invalid(NAME, 'idleTimeoutMinutes', `${idle} is above maxIdleTimeoutMinutes (${max})`, range);
   }
   return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: idle, minIdleTimeoutInMinutes: min, maxIdleTimeoutInMinutes: max };
-}
-
-function validateSageMakerName(prop: string, name: string): void {
-  if (!Token.isUnresolved(name) && !SAGEMAKER_NAME_PATTERN.test(name)) {
-    invalid(NAME, prop, `'${name}' is not a valid SageMaker name`,
-      'letters and digits, single or repeated hyphens between them, at most 63 characters');
-  }
 }

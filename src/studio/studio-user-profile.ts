@@ -2,6 +2,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { checkSageMakerName, checkTagKey, checkTagValue, MAX_APP_SECURITY_GROUPS, MAX_SSO_USER_NAME_LENGTH, MAX_TAGS } from '../private/studio-validation';
+import { invalid, isUnresolved } from '../private/validation';
+
+const NAME = 'StudioUserProfile';
 
 /**
  * Options of a user profile added with `StudioDomain.addUserProfile`.
@@ -62,28 +66,34 @@ export interface StudioUserProfileOptions {
 
 /**
  * Properties of a StudioUserProfile. Use `StudioDomain.addUserProfile` instead of
- * creating one directly.
+ * creating one directly. The profile checks its own properties whichever way it is created.
  */
 export interface StudioUserProfileProps {
   /** The domain id. */
   readonly domainId: string;
-  /** The profile name. */
+  /**
+   * The profile name: SageMaker's name pattern (letters, digits and hyphens between them,
+   * at most 63 characters), or a token.
+   */
   readonly userProfileName: string;
   /** The role the user's apps run as. */
   readonly executionRole: iam.IRole;
   /**
    * The security groups of the profile; SageMaker adds the domain's default user groups and
-   * one for NFS to them. An empty list leaves `SecurityGroups` out of the profile.
+   * one for NFS to them, and an app carries at most 5, so at most 4 here (fewer by the
+   * domain's default user groups). An empty list leaves `SecurityGroups` out of the profile.
    */
   readonly securityGroups: ec2.ISecurityGroup[];
   /**
-   * Tags of the profile.
+   * Tags of the profile: at most 50, keys of 1 to 128 and values of at most 256 letters,
+   * digits, spaces and `_ . : / = + - @`, keys not starting with `aws:`.
    *
    * @default - none
    */
   readonly tags?: Record<string, string>;
   /**
-   * The IAM Identity Center user name.
+   * The IAM Identity Center user name (1 to 256 characters), on a domain with
+   * `StudioAuthMode.SSO` only.
    *
    * @default - none
    */
@@ -107,13 +117,14 @@ export class StudioUserProfile extends Construct {
 
   constructor(scope: Construct, id: string, props: StudioUserProfileProps) {
     super(scope, id);
+    validateProfileProps(props);
     this.userProfileName = props.userProfileName;
     this.executionRole = props.executionRole;
     this.securityGroups = props.securityGroups;
     this.resource = new sagemaker.CfnUserProfile(this, 'Resource', {
       domainId: props.domainId,
       userProfileName: props.userProfileName,
-      singleSignOnUserIdentifier: props.ssoUserName ? 'UserName' : undefined,
+      singleSignOnUserIdentifier: props.ssoUserName !== undefined ? 'UserName' : undefined,
       singleSignOnUserValue: props.ssoUserName,
       userSettings: {
         executionRole: props.executionRole.roleArn,
@@ -122,5 +133,26 @@ export class StudioUserProfile extends Construct {
       tags: Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
     });
     this.userProfileArn = this.resource.attrUserProfileArn;
+  }
+}
+
+function validateProfileProps(props: StudioUserProfileProps): void {
+  checkSageMakerName(NAME, 'userProfileName', props.userProfileName);
+  if (props.securityGroups.length > MAX_APP_SECURITY_GROUPS) {
+    invalid(NAME, 'securityGroups', `${props.securityGroups.length} security groups given`,
+      `at most ${MAX_APP_SECURITY_GROUPS}, fewer by the domain's default user groups, as SageMaker adds its NFS group to the 5 an app may have`);
+  }
+  const tags = Object.entries(props.tags ?? {});
+  if (tags.length > MAX_TAGS) {
+    invalid(NAME, 'tags', `${tags.length} tags given`, `at most ${MAX_TAGS} tags`);
+  }
+  for (const [key, value] of tags) {
+    checkTagKey(NAME, 'tags', key);
+    checkTagValue(NAME, 'tags', key, value);
+  }
+  const sso = props.ssoUserName;
+  if (sso !== undefined && !isUnresolved(sso) && (sso.length === 0 || sso.length > MAX_SSO_USER_NAME_LENGTH)) {
+    invalid(NAME, 'ssoUserName', `'${sso}' has ${sso.length} characters`,
+      `the IAM Identity Center user name, 1 to ${MAX_SSO_USER_NAME_LENGTH} characters (leave it out on an IAM domain)`);
   }
 }

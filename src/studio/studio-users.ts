@@ -2,6 +2,7 @@ import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { StudioDomain } from './studio-domain';
 import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profile';
+import { checkSageMakerName } from '../private/studio-validation';
 import { USER_STACKS, userStackIndex } from '../private/user-placement';
 
 const NAME = 'StudioUsers';
@@ -23,7 +24,8 @@ export interface StudioUsersProps {
  * the parent. A user's nested stack is chosen by a hash of the lower-cased profile name
  * alone (FNV-1a, modulo 32), so adding, removing or reordering other users never moves a
  * user to another nested stack, which would replace the profile. A nested stack is created
- * when its first user is added. See docs/decisions/060-users-at-scale.md.
+ * when its first user is added. A user whose name is a token (a parameter, an import) goes to
+ * the first nested stack (`Stack00`), whatever its value. See docs/decisions/060-users-at-scale.md.
  *
  * @example
  * declare const domain: StudioDomain;
@@ -60,12 +62,17 @@ export class StudioUsers extends Construct {
    * The options are those of `StudioDomain.addUserProfile`.
    */
   public addUser(name: string, options: StudioUserProfileOptions = {}): StudioUserProfile {
+    // Before stackOf, which would create a nested stack for a name the domain then refuses.
+    checkSageMakerName(NAME, 'addUser', name);
     const profile = this.domain._addUserProfile(this.stackOf(name), name, options);
     this.profiles.push(profile);
     return profile;
   }
 
-  /** The nested stack that holds (or will hold) the user of this profile name. */
+  /**
+   * The nested stack that holds (or will hold) the user of this profile name; `Stack00` for a
+   * name that is a token.
+   */
   public stackOf(name: string): NestedStack {
     const index = userStackIndex(name, USER_STACKS);
     let stack = this.stacks.get(index);

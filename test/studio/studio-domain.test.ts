@@ -319,11 +319,11 @@ describe('domain options', () => {
   test.each([
     ['an invalid domain name', { domainName: 'my_domain' },
       "StudioDomain domainName: 'my_domain' is not a valid SageMaker name; letters and digits, single or repeated hyphens between them, at most 63 characters"],
-    ['an idle timeout below 60', { idleTimeoutMinutes: 30 }, 'StudioDomain idleTimeoutMinutes: got 30; whole minutes from 60 to 525600'],
-    ['a maximum above a year', { maxIdleTimeoutMinutes: 525_601 }, 'StudioDomain maxIdleTimeoutMinutes: got 525601; whole minutes from 60 to 525600'],
-    ['a minimum that is not whole', { minIdleTimeoutMinutes: 60.5 }, 'StudioDomain minIdleTimeoutMinutes: got 60.5; whole minutes from 60 to 525600'],
-    ['a default outside the user range', { idleTimeoutMinutes: 600 },
-      'StudioDomain idleTimeoutMinutes: 600 is not between minIdleTimeoutMinutes (60) and maxIdleTimeoutMinutes (480); minIdleTimeoutMinutes <= idleTimeoutMinutes <= maxIdleTimeoutMinutes'],
+    ['an idle timeout below 60', { idleTimeoutMinutes: 30 }, 'StudioDomain idleTimeoutMinutes: 30 is out of range; a whole number from 60 to 525600 minutes'],
+    ['a maximum above a year', { maxIdleTimeoutMinutes: 525_601 }, 'StudioDomain maxIdleTimeoutMinutes: 525601 is out of range; a whole number from 60 to 525600 minutes'],
+    ['a minimum that is not whole', { minIdleTimeoutMinutes: 60.5 }, 'StudioDomain minIdleTimeoutMinutes: 60.5 is not a whole number; a whole number from 60 to 525600 minutes'],
+    ['a default outside the user range', { idleTimeoutMinutes: 600, maxIdleTimeoutMinutes: 480 },
+      'StudioDomain idleTimeoutMinutes: 600 is above maxIdleTimeoutMinutes (480); a whole number from 60 to 480 minutes'],
   ])('refuses %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
