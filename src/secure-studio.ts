@@ -11,6 +11,7 @@ import { StudioEgress, StudioEgressMode } from './network/studio-egress';
 import { pemProblem } from './private/ca-trust-script';
 import { checkChoice, checkRemovalPolicy, shown } from './private/choice-rules';
 import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
+import { checkCodeArtifactRegion } from './private/package-mirror-rules';
 import { checkTeam } from './private/persona-rules';
 import {
   checkDomainEntries, DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM, DEFAULT_MAX_USER_IDLE_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
@@ -139,7 +140,9 @@ export interface SecureStudioProps {
    * may read and write. With `dataBucketAccess`, the environment has the buckets of both.
    * All share one KMS key and one access-log bucket; the roles reach them by tag, so their
    * policies do not grow with the number of buckets. At most 115 buckets in all (the S3
-   * endpoint policy's limit).
+   * endpoint policy's limit). A name makes the bucket's construct id ('raw-data' ->
+   * `RawDataBucket`); a name known only at deploy time cannot, so that bucket is
+   * `DataBucket<position>`.
    *
    * @default - ['data'], or none when `dataBucketAccess` is given
    */
@@ -164,7 +167,9 @@ export interface SecureStudioProps {
   readonly users?: StudioUser[];
 
   /**
-   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
+   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down: 60 to
+   * 525,600 (SageMaker's range). Users may set their own timeout up to 8 hours, or up to
+   * this one when it is longer.
    *
    * @default 60
    */
@@ -305,7 +310,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
-    this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
+    this.packageMirror = this.createPackageMirror(packageMirrorEnabled(props), removalPolicy);
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -425,6 +430,14 @@ function validateProps(scope: Construct, props: SecureStudioProps): void {
   checkRemovalPolicy(NAME, 'removalPolicy', props.removalPolicy, 'S3 buckets, KMS keys and the domain\'s home file system');
   checkChoice(NAME, 'networkPerimeter', props.networkPerimeter, [PersonaNetworkPerimeter.OFF, PersonaNetworkPerimeter.ENFORCE],
     'PersonaNetworkPerimeter.OFF or PersonaNetworkPerimeter.ENFORCE');
+  if (packageMirrorEnabled(props)) {
+    checkCodeArtifactRegion(scope, NAME, 'packageMirror', 'packageMirror: false');
+  }
+}
+
+/** Whether the environment gets a package mirror: by default when internet-free. */
+function packageMirrorEnabled(props: SecureStudioProps): boolean {
+  return props.packageMirror ?? (props.egress ?? StudioEgress.NONE).mode === StudioEgressMode.NONE;
 }
 
 /** The number of AZs decides how many subnets, endpoints and firewalls the template holds: it must be known at synth time. */

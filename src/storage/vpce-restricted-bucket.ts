@@ -12,6 +12,7 @@ import { autoDeleteRoleArn } from '../private/auto-delete-provider';
 import { AwsLimits } from '../private/aws-limits';
 import { checkBucketName } from '../private/bucket-name-rules';
 import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
+import { checkS3GatewayEndpoint } from '../private/gateway-endpoint-rules';
 import { policyDocumentLength } from '../private/policy-size';
 import { denyOutsideEndpointsStatement } from '../private/restricted-bucket-policy';
 import { createS3DataKey } from '../private/s3-data-key';
@@ -173,6 +174,7 @@ export class VpceRestrictedBucket extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
     validate(this, props, this.endpoints.length, removalPolicy, autoDeleteObjects);
+    this.endpoints.forEach((endpoint) => checkS3GatewayEndpoint(NAME, 'endpoints', endpoint));
 
     this.encryptionKey = props.encryptionKey ?? createS3DataKey(this, 'Key', removalPolicy);
     this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', { removalPolicy, autoDeleteObjects, owner: NAME });

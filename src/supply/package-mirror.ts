@@ -12,8 +12,10 @@ import { acknowledgeFindings } from '../private/acknowledge';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
 import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
+import { checkS3GatewayEndpoint, gatewayEndpointService } from '../private/gateway-endpoint-rules';
 import { principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { parsePackageGroupPattern } from '../private/package-group-patterns';
+import { checkCodeArtifactRegion } from '../private/package-mirror-rules';
 import { LONGEST_LOGIN_VALUES, packageMirrorLoginScript, PackageMirrorLoginValues } from '../private/package-mirror-script';
 import { PersonaRole } from '../private/persona-role';
 import { createServiceScopedKey } from '../private/service-scoped-key';
@@ -587,6 +589,7 @@ export class StudioPackageMirror extends Construct {
           invalid(NAME, prop, 'set together with network', `either network, or vpc with ${prop}`);
         }
       }
+      checkCodeArtifactRegion(this, NAME, 'network');
       const network = props.network;
       network.addInterfaceEndpoints(StudioEndpointSet.of(...StudioEndpointSet.PACKAGE_MIRROR.services, StudioEndpointService.STS));
       network.s3EndpointPolicy.allowCodeArtifactAssets();
@@ -605,8 +608,12 @@ export class StudioPackageMirror extends Construct {
     }
     validateOrganizationId(NAME, props.endpointPolicyOrganizationId);
     const vpc = props.vpc;
+    if (props.s3Endpoint) {
+      checkS3GatewayEndpoint(NAME, 's3Endpoint', props.s3Endpoint);
+    }
     const s3Endpoint = props.s3Endpoint ?? findS3GatewayEndpoint(vpc);
     if (s3Endpoint) {
+      checkCodeArtifactRegion(this, NAME, 's3Endpoint');
       S3EndpointPolicy.of(s3Endpoint).allowCodeArtifactAssets();
     } else if (needsAssets) {
       invalid(NAME, 's3Endpoint', `vpc '${vpc.node.path}' has no S3 gateway endpoint defined in this app, and ${this.formats.filter((f) => FORMATS[f].assetsFromS3).join(' and ')} ` +
@@ -721,13 +728,8 @@ function validateLoginScriptLength(values: PackageMirrorLoginValues): void {
 
 /** The S3 gateway endpoint defined on the VPC in this app, if any (an imported VPC has none we can see). */
 function findS3GatewayEndpoint(vpc: ec2.IVpc): ec2.GatewayVpcEndpoint | undefined {
-  return vpc.node.findAll().find((child): child is ec2.GatewayVpcEndpoint => {
-    if (!(child instanceof ec2.GatewayVpcEndpoint)) {
-      return false;
-    }
-    const serviceName = (child.node.defaultChild as ec2.CfnVPCEndpoint).serviceName;
-    return typeof serviceName === 'string' && serviceName.endsWith('.s3');
-  });
+  return vpc.node.findAll().find((child): child is ec2.GatewayVpcEndpoint =>
+    child instanceof ec2.GatewayVpcEndpoint && gatewayEndpointService(child) === 's3');
 }
 
 /** Acknowledges a statement's wildcard findings on the managed or inline policy of the principal that holds it. */

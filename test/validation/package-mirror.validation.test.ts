@@ -1,5 +1,6 @@
 import { App, CfnParameter, Fn, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { PackageFormat, PackageIntake, StudioPackageMirror, StudioPackageMirrorProps } from '../../src';
@@ -44,6 +45,18 @@ describe('StudioPackageMirror refuses bad input, naming StudioPackageMirror, the
     const china = kms.Key.fromKeyArn(stack, 'China', `arn:aws-cn:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}`);
     expect(() => mirror({ encryptionKey: china }, stack)).toThrow(
       `StudioPackageMirror encryptionKey: 'arn:aws-cn:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}' is in partition aws-cn but the stack deploys to aws`);
+  });
+
+  test('an s3Endpoint of another service than S3; an S3 endpoint in a region whose assets bucket is not known', () => {
+    const stack = stackIn('ca-central-1');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const dynamo = vpc.addGatewayEndpoint('Dynamo', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    expect(() => mirror({ vpc, s3Endpoint: dynamo }, stack)).toThrow(
+      "StudioPackageMirror s3Endpoint: 'Test/Vpc/Dynamo' is an endpoint of service 'dynamodb'; a gateway endpoint of ec2.GatewayVpcEndpointAwsService.S3");
+    const s3 = vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    expect(() => mirror({ vpc, s3Endpoint: s3 }, stack)).toThrow(
+      'StudioPackageMirror s3Endpoint: the stack deploys to ca-central-1, whose CodeArtifact assets bucket (for the S3 endpoint policy) is not known; ' +
+      'a stack in a region whose CodeArtifact assets bucket is known (us-east-1, ');
   });
 
   test('addBlockedPackages and addApprovedPackages check like the props do', () => {

@@ -96,6 +96,12 @@ describe('SecureStudio refuses bad input, naming SecureStudio, the prop and the 
       `SecureStudio ${prop}: 'arn:aws-cn:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab' is in partition aws-cn but the stack deploys to aws; an ARN of partition aws`);
   });
 
+  test('a package mirror (the internet-free default) in a region whose CodeArtifact assets bucket is not known', () => {
+    expect(() => studio({}, stackIn('ca-central-1'))).toThrow(
+      'SecureStudio packageMirror: the stack deploys to ca-central-1, whose CodeArtifact assets bucket (for the S3 endpoint policy) is not known; ' +
+      'packageMirror: false, or a stack in a region whose CodeArtifact assets bucket is known (us-east-1, ');
+  });
+
   test('an AZ of another region than the stack', () => {
     expect(() => studio({ availabilityZones: ['us-east-1a', 'us-east-1b'] }, stackIn('eu-west-1'))).toThrow(
       "SecureStudio availabilityZones: 'us-east-1a' is in us-east-1 but the stack deploys to eu-west-1; Availability Zones of eu-west-1");

@@ -46,6 +46,14 @@ describe('VpceRestrictedBucket refuses bad input, naming VpceRestrictedBucket, t
     expect(() => bucket(props)).toThrow(message);
   });
 
+  test('an endpoint of another service than S3', () => {
+    const stack = stackIn();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const dynamo = vpc.addGatewayEndpoint('Dynamo', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    expect(() => bucket({ endpoints: [dynamo] }, stack)).toThrow(
+      "VpceRestrictedBucket endpoints: 'Test/Vpc/Dynamo' is an endpoint of service 'dynamodb'; a gateway endpoint of ec2.GatewayVpcEndpointAwsService.S3");
+  });
+
   test('an encryption key of another region or partition', () => {
     const stack = stackIn('eu-west-1');
     const foreign = kms.Key.fromKeyArn(stack, 'Foreign', `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`);
