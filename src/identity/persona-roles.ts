@@ -256,9 +256,9 @@ export class PersonaRoles extends Construct {
 
   /**
    * Adds a persona of your own: a role with the read-only policy, the guardrails, the
-   * network perimeter when enforced, and a policy of the given statements (construct ids
-   * `<id>Role` and `<id>Policy`; for an id known only at deploy time, `Persona<n>Role` and
-   * `Persona<n>Policy`, numbered in the order of the calls).
+   * network perimeter when enforced, and a policy of the given statements. Their construct
+   * ids are `<id>Role` and `<id>Policy`, or `Persona<n>Role` and `Persona<n>Policy` (numbered
+   * in the order of the calls) for an id known only at deploy time.
    *
    * @param id PascalCase name of the persona, e.g. 'Analyst'
    */
