@@ -531,7 +531,8 @@ function validateDataBuckets(dataBuckets: NamedDataBucket[]): void {
   dataBuckets.forEach((bucket, index) => {
     const { name, prop } = bucket;
     if (!Object.values(DataBucketAccess).includes(bucket.access)) {
-      invalid(NAME, prop, `bucket '${name}' has no access level`, 'access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY');
+      invalid(NAME, prop, bucket.access === undefined ? `bucket '${name}' has no access level` : `bucket '${name}' has access ${shown(bucket.access)}, which is no access level`,
+        'access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY');
     }
     if (isUnresolved(name)) {
       return;

@@ -74,6 +74,8 @@ describe('SecureStudio refuses bad input, naming SecureStudio, the prop and the 
       "SecureStudio networkPerimeter: 'ENFORCE' is not one of the choices; PersonaNetworkPerimeter.OFF or PersonaNetworkPerimeter.ENFORCE"],
     ['a data bucket name with an underscore', { dataBuckets: ['raw_data'] },
       "SecureStudio dataBuckets: 'raw_data' is not a usable bucket name; lower-case letters, digits and hyphens, starting with a letter, at most 31 characters"],
+    ['a data bucket with an unknown access level', { dataBucketAccess: [{ name: 'raw', access: 'read' as DataBucketAccess }] },
+      "SecureStudio dataBucketAccess: bucket 'raw' has access 'read', which is no access level; access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY"],
   ])('%s', (_name, props, message) => {
     expect(() => studio(props)).toThrow(message);
   });
