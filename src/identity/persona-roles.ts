@@ -12,7 +12,7 @@ import {
   deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
 } from '../private/persona-permissions';
 import { PersonaRole } from '../private/persona-role';
-import { checkTeam, checkTeamTagKey, PERSONA_ID } from '../private/persona-rules';
+import { checkTeam, checkTeamTagKey, PERSONA_ID, ROLE_DESCRIPTION_MAX_LENGTH } from '../private/persona-rules';
 import { projectStatements } from '../private/project-permissions';
 import { createScopedPolicy, ScopedStatement } from '../private/scoped-policy';
 import { checkRegionalArn, invalid, isUnresolved } from '../private/validation';
@@ -267,9 +267,15 @@ export class PersonaRoles extends Construct {
     if (options.statements.length === 0) {
       invalid(NAME, 'addPersona', `persona '${id}' has no statements`, 'at least one statement (the read-only persona is defaultRole)');
     }
+    const description = options.description ?? `Studio persona ${id}`;
+    const room = ROLE_DESCRIPTION_MAX_LENGTH - this.roleDescription('').length;
+    if (!isUnresolved(description) && !isUnresolved(this.team) && description.length > room) {
+      invalid(NAME, 'addPersona', `the description of persona '${id}' has ${description.length} characters`,
+        `at most ${room}, as the role's description ends with ' of team ${this.team}' and IAM takes ${ROLE_DESCRIPTION_MAX_LENGTH}`);
+    }
     const policy = this.createPolicy(`${childId}Policy`, 'addPersona', `Permissions of the Studio persona ${id}`,
       options.statements.map((statement) => ({ statement })));
-    return this.createPersona(`${childId}Role`, options.description ?? `Studio persona ${id}`, [policy, ...this.personaPolicies]);
+    return this.createPersona(`${childId}Role`, description, [policy, ...this.personaPolicies]);
   }
 
   /**
@@ -304,10 +310,14 @@ export class PersonaRoles extends Construct {
     return id;
   }
 
+  private roleDescription(purpose: string): string {
+    return `${purpose} of team ${this.team}`;
+  }
+
   private createRole(id: string, purpose: string): PersonaRole {
     return new PersonaRole(this, id, {
       owner: NAME,
-      description: `${purpose} of team ${this.team}`,
+      description: this.roleDescription(purpose),
       team: this.team,
       teamTagKey: this.teamTagKey,
     });

@@ -25,3 +25,6 @@ export function checkTeamTagKey(construct: string, prop: string, teamTagKey: str
     invalid(construct, prop, `'${teamTagKey}' is not a valid tag key`, "1 to 128 letters, digits and _ . : / = + - @, not starting with 'aws:'");
   }
 }
+
+/** IAM's limit on a role's description (CreateRole `Description` in the IAM API reference). */
+export const ROLE_DESCRIPTION_MAX_LENGTH = 1000;

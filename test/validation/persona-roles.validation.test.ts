@@ -55,6 +55,14 @@ describe('PersonaRoles refuses bad input, naming PersonaRoles, the prop and the 
   });
 });
 
+test('addPersona: a description longer than IAM takes once the team is appended', () => {
+  const roles = personas({ team: 'fraud' });
+  expect(() => roles.addPersona('Analyst', { statements: [statement()], description: 'd'.repeat(987) })).toThrow(
+    "PersonaRoles addPersona: the description of persona 'Analyst' has 987 characters; at most 986, as the role's description ends with ' of team fraud' and IAM takes 1000");
+  roles.addPersona('Auditor', { statements: [statement()], description: 'd'.repeat(986) });
+  Template.fromStack(Stack.of(roles)).hasResourceProperties('AWS::IAM::Role', { Description: `${'d'.repeat(986)} of team fraud` });
+});
+
 describe('PersonaRoles name rules, property-based', () => {
   test('team: a tag value of 1 to 256 characters', () => {
     fc.assert(fc.property(fc.stringMatching(TEAM_PATTERN), (team) => {
