@@ -8,8 +8,16 @@ import { DnsFirewallMode } from './network/dns-firewall';
 import { EgressFirewall, EgressTlsInspection } from './network/egress-firewall';
 import { SecureStudioVpc } from './network/secure-studio-vpc';
 import { StudioEgress, StudioEgressMode } from './network/studio-egress';
+import { pemProblem } from './private/ca-trust-script';
+import { checkChoice, checkRemovalPolicy, shown } from './private/choice-rules';
 import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
-import { invalid } from './private/validation';
+import { checkCodeArtifactRegion } from './private/package-mirror-rules';
+import { checkTeam } from './private/persona-rules';
+import {
+  checkDomainEntries, DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM, DEFAULT_MAX_USER_IDLE_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
+  USER_PROFILE_NAME, USER_PROFILE_NAME_FORM,
+} from './private/secure-studio-rules';
+import { checkAvailabilityZones, checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
@@ -17,7 +25,6 @@ import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
 
 const NAME = 'SecureStudio';
-const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
 /**
  * The built-in personas a Studio user can have.
@@ -133,7 +140,9 @@ export interface SecureStudioProps {
    * may read and write. With `dataBucketAccess`, the environment has the buckets of both.
    * All share one KMS key and one access-log bucket; the roles reach them by tag, so their
    * policies do not grow with the number of buckets. At most 115 buckets in all (the S3
-   * endpoint policy's limit).
+   * endpoint policy's limit). A name makes the bucket's construct id ('raw-data' ->
+   * `RawDataBucket`); a name known only at deploy time cannot, so that bucket is
+   * `DataBucket<position>`.
    *
    * @default - ['data'], or none when `dataBucketAccess` is given
    */
@@ -158,7 +167,9 @@ export interface SecureStudioProps {
   readonly users?: StudioUser[];
 
   /**
-   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
+   * Minutes of inactivity after which JupyterLab and Code Editor apps shut down: 60 to
+   * 525,600 (SageMaker's range). Users may set their own timeout up to 8 hours, or up to
+   * this one when it is longer.
    *
    * @default 60
    */
@@ -249,8 +260,13 @@ export class SecureStudio extends Construct {
   /** The package mirror, unless turned off (`packageMirror`). */
   public readonly packageMirror?: StudioPackageMirror;
 
+  /** The data buckets by the name they were given. */
+  private readonly bucketsByName = new Map<string, VpceRestrictedBucket>();
+
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
+    // Every prop is checked here, before the constructs it is passed to: an error names the prop the caller set.
+    validateProps(this, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const egress = props.egress ?? StudioEgress.NONE;
     this.network = new SecureStudioVpc(this, 'Network', {
@@ -283,6 +299,7 @@ export class SecureStudio extends Construct {
       network: this.network,
       defaultExecutionRole: this.personas.defaultRole,
       idleTimeoutMinutes: props.idleTimeoutMinutes,
+      maxIdleTimeoutMinutes: userIdleBound(props.idleTimeoutMinutes),
       privateSignIn: props.privateSignIn ?? true,
       teamTagKey: this.personas.teamTagKey,
       removalPolicy,
@@ -293,7 +310,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
-    this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
+    this.packageMirror = this.createPackageMirror(packageMirrorEnabled(props), removalPolicy);
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -304,24 +321,12 @@ export class SecureStudio extends Construct {
 
   /** The data bucket of the given name, or undefined. */
   public findBucket(name: string): VpceRestrictedBucket | undefined {
-    return this.buckets.find((bucket) => bucket.node.id === bucketId(name));
+    return this.bucketsByName.get(name);
   }
 
   private createFirewall(egress: StudioEgress, allowedDomains?: string[], tlsInspection?: EgressTlsInspection): EgressFirewall | undefined {
     if (egress.mode !== StudioEgressMode.FIREWALL) {
-      if (allowedDomains !== undefined) {
-        invalid(NAME, 'allowedDomains', `given with egress mode ${egress.mode}, which has no firewall`,
-          'allowedDomains only with egress: StudioEgress.FIREWALL_READY');
-      }
-      if (tlsInspection !== undefined) {
-        invalid(NAME, 'tlsInspection', `given with egress mode ${egress.mode}, which has no firewall`,
-          'tlsInspection only with egress: StudioEgress.FIREWALL_READY');
-      }
       return undefined;
-    }
-    if (!allowedDomains?.length) {
-      invalid(NAME, 'allowedDomains', 'empty with egress: StudioEgress.FIREWALL_READY',
-        "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
     }
     return new EgressFirewall(this, 'Firewall', { network: this.network, allowedDomains, tlsInspection });
   }
@@ -345,13 +350,12 @@ export class SecureStudio extends Construct {
    * whatever the number of buckets (docs/decisions/022-environment-bucket-access.md).
    */
   private createBuckets(dataBuckets: NamedDataBucket[], encryptionKey: kms.IKey | undefined, removalPolicy: RemovalPolicy): VpceRestrictedBucket[] {
-    validateDataBuckets(dataBuckets);
     // Unique among the stacks of an account and region, and across regions.
     const environmentId = `${Stack.of(this).region}/${Names.uniqueResourceName(this, { maxLength: 128 })}`;
     const buckets: VpceRestrictedBucket[] = [];
     dataBuckets.forEach(({ name, access }, index) => {
       const [first] = buckets;
-      const bucket = registerOnEndpoint(name, index, dataBuckets.length, () => new VpceRestrictedBucket(this, bucketId(name), {
+      const bucket = registerOnEndpoint(name, index, dataBuckets.length, () => new VpceRestrictedBucket(this, bucketId(name, index), {
         network: this.network,
         encryptionKey: first?.encryptionKey ?? encryptionKey,
         serverAccessLogsBucket: first?.serverAccessLogsBucket,
@@ -362,6 +366,7 @@ export class SecureStudio extends Construct {
         Tags.of(bucket.bucket).add(key, value);
       }
       buckets.push(bucket);
+      this.bucketsByName.set(name, bucket);
     });
     const write = dataBuckets.some((bucket) => bucket.access === DataBucketAccess.READ_WRITE);
     const statements = [
@@ -382,14 +387,12 @@ export class SecureStudio extends Construct {
   }
 
   private personaRole(persona: StudioPersona): iam.IRole {
-    switch (persona) {
-      case StudioPersona.DATA_SCIENTIST:
-        return this.personas.dataScientistRole;
-      case StudioPersona.MLOPS:
-        return this.personas.mlopsRole;
-      default:
-        return this.personas.defaultRole;
-    }
+    const roles: Record<StudioPersona, iam.IRole> = {
+      [StudioPersona.DEFAULT]: this.personas.defaultRole,
+      [StudioPersona.DATA_SCIENTIST]: this.personas.dataScientistRole,
+      [StudioPersona.MLOPS]: this.personas.mlopsRole,
+    };
+    return roles[persona];
   }
 }
 
@@ -407,29 +410,147 @@ function dataBucketsOf(props: SecureStudioProps): NamedDataBucket[] {
   ];
 }
 
+/**
+ * Checks every prop before the constructs it is passed to see it, with the rules those
+ * constructs apply, so that an error names SecureStudio and the prop its caller set.
+ */
+function validateProps(scope: Construct, props: SecureStudioProps): void {
+  checkTeam(NAME, 'team', props.team);
+  validateZones(scope, props);
+  checkChoice(NAME, 'egress', props.egress, [StudioEgress.NONE, StudioEgress.NAT_PER_AZ, StudioEgress.SHARED_NAT, StudioEgress.FIREWALL_READY],
+    'StudioEgress.NONE, NAT_PER_AZ, SHARED_NAT or FIREWALL_READY');
+  validateFirewallProps(scope, props);
+  checkChoice(NAME, 'dnsFirewallMode', props.dnsFirewallMode, Object.values(DnsFirewallMode), 'DnsFirewallMode.ENFORCE or DnsFirewallMode.ALERT');
+  checkDomainEntries(NAME, 'additionalAllowedDomains', props.additionalAllowedDomains);
+  validateDataBuckets(dataBucketsOf(props));
+  validateUsers(props.users ?? []);
+  checkIntegerRange(NAME, 'idleTimeoutMinutes', props.idleTimeoutMinutes, MIN_IDLE_MINUTES, MAX_IDLE_MINUTES, 'minutes');
+  checkRegionalArn(scope, NAME, 'dataEncryptionKey', props.dataEncryptionKey?.keyArn, 'kms');
+  checkRegionalArn(scope, NAME, 'jobEncryptionKey', props.jobEncryptionKey?.keyArn, 'kms');
+  checkRemovalPolicy(NAME, 'removalPolicy', props.removalPolicy, 'S3 buckets, KMS keys and the domain\'s home file system');
+  checkChoice(NAME, 'networkPerimeter', props.networkPerimeter, [PersonaNetworkPerimeter.OFF, PersonaNetworkPerimeter.ENFORCE],
+    'PersonaNetworkPerimeter.OFF or PersonaNetworkPerimeter.ENFORCE');
+  if (packageMirrorEnabled(props)) {
+    checkCodeArtifactRegion(scope, NAME, 'packageMirror', 'packageMirror: false');
+  }
+}
+
+/** Whether the environment gets a package mirror: by default when internet-free. */
+function packageMirrorEnabled(props: SecureStudioProps): boolean {
+  return props.packageMirror ?? (props.egress ?? StudioEgress.NONE).mode === StudioEgressMode.NONE;
+}
+
+/** The number of AZs decides how many subnets, endpoints and firewalls the template holds: it must be known at synth time. */
+function validateZones(scope: Construct, props: SecureStudioProps): void {
+  const zones = props.availabilityZones;
+  if (zones !== undefined && props.maxAzs !== undefined) {
+    invalid(NAME, 'maxAzs', 'set together with availabilityZones', 'either maxAzs or availabilityZones');
+  }
+  if (isUnresolved(props.maxAzs)) {
+    invalid(NAME, 'maxAzs', 'is known only at deploy time', 'a literal number of at least 2, since it decides how many subnets the template holds');
+  }
+  if (props.maxAzs !== undefined && (!Number.isInteger(props.maxAzs) || props.maxAzs < 2)) {
+    invalid(NAME, 'maxAzs', `${props.maxAzs} Availability Zone(s) requested`, 'a whole number of at least 2, so that Studio survives the loss of one AZ');
+  }
+  if (zones === undefined) {
+    return;
+  }
+  if (isUnresolved(zones)) {
+    invalid(NAME, 'availabilityZones', 'the list is known only at deploy time',
+      'a literal list of at least 2 zones (each may be a token, e.g. Fn.select(0, Fn.getAzs())), since it decides how many subnets the template holds');
+  }
+  if (zones.length < 2) {
+    invalid(NAME, 'availabilityZones', `${zones.length} Availability Zone(s) given`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
+  }
+  checkAvailabilityZones(scope, NAME, 'availabilityZones', zones);
+}
+
+/** The firewall's props: only with StudioEgress.FIREWALL_READY, and in the forms EgressFirewall takes. */
+function validateFirewallProps(scope: Construct, props: SecureStudioProps): void {
+  const egress = props.egress ?? StudioEgress.NONE;
+  if (egress.mode !== StudioEgressMode.FIREWALL) {
+    for (const prop of ['allowedDomains', 'tlsInspection'] as const) {
+      if (props[prop] !== undefined) {
+        invalid(NAME, prop, `given with egress mode ${egress.mode}, which has no firewall`, `${prop} only with egress: StudioEgress.FIREWALL_READY`);
+      }
+    }
+    return;
+  }
+  if (!props.allowedDomains?.length) {
+    invalid(NAME, 'allowedDomains', 'empty with egress: StudioEgress.FIREWALL_READY',
+      "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
+  }
+  checkDomainEntries(NAME, 'allowedDomains', props.allowedDomains);
+  const tls = props.tlsInspection;
+  if (tls) {
+    const problem = isUnresolved(tls.caCertificatePem) ? undefined : pemProblem(tls.caCertificatePem);
+    if (problem) {
+      invalid(NAME, 'tlsInspection.caCertificatePem', problem, 'the PEM text of the CA certificate (-----BEGIN CERTIFICATE-----), without its private key');
+    }
+    checkRegionalArn(scope, NAME, 'tlsInspection.certificateAuthority', tls.certificateAuthority.certificateArn, 'acm');
+  }
+}
+
+/** User profile names as SageMaker takes them, unique regardless of case, and a known persona each. */
+function validateUsers(users: StudioUser[]): void {
+  const seen = new Map<string, string>();
+  for (const { name, persona } of users) {
+    if (!Object.values(StudioPersona).includes(persona)) {
+      invalid(NAME, 'users', `user '${name}' has persona ${shown(persona)}, which is none of the built-in personas`,
+        'persona: StudioPersona.DEFAULT, StudioPersona.DATA_SCIENTIST or StudioPersona.MLOPS for every user');
+    }
+    if (isUnresolved(name)) {
+      continue;
+    }
+    if (!USER_PROFILE_NAME.test(name)) {
+      invalid(NAME, 'users', `'${name}' is not a SageMaker user profile name`, USER_PROFILE_NAME_FORM);
+    }
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) {
+      invalid(NAME, 'users', `'${name}' and '${other}' are the same user profile name (SageMaker compares them without case)`, 'each user once');
+    }
+    seen.set(name.toLowerCase(), name);
+  }
+}
+
+/**
+ * The bound on the idle timeout users may set for themselves: StudioDomain's default (8 hours)
+ * unless the environment's own timeout is longer, which must lie within it.
+ */
+function userIdleBound(idleTimeoutMinutes: number | undefined): number | undefined {
+  return idleTimeoutMinutes !== undefined && !isUnresolved(idleTimeoutMinutes) && idleTimeoutMinutes > DEFAULT_MAX_USER_IDLE_MINUTES
+    ? idleTimeoutMinutes
+    : undefined;
+}
+
 function validateDataBuckets(dataBuckets: NamedDataBucket[]): void {
   if (dataBuckets.length === 0) {
     invalid(NAME, 'dataBuckets', 'no data bucket', "at least one bucket name, e.g. ['data'], in dataBuckets or dataBucketAccess");
   }
   const seen = new Map<string, NamedDataBucket>();
-  for (const bucket of dataBuckets) {
+  dataBuckets.forEach((bucket, index) => {
     const { name, prop } = bucket;
-    if (!BUCKET_NAME_PATTERN.test(name)) {
-      invalid(NAME, prop, `'${name}' is not a usable bucket name`, 'lower-case letters, digits and hyphens, starting with a letter, at most 31 characters');
-    }
     if (!Object.values(DataBucketAccess).includes(bucket.access)) {
-      invalid(NAME, prop, `bucket '${name}' has no access level`, 'access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY');
+      invalid(NAME, prop, bucket.access === undefined ? `bucket '${name}' has no access level` : `bucket '${name}' has access ${shown(bucket.access)}, which is no access level`,
+        'access: DataBucketAccess.READ_WRITE or DataBucketAccess.READ_ONLY');
     }
-    const other = seen.get(bucketId(name));
+    if (isUnresolved(name)) {
+      return;
+    }
+    if (!DATA_BUCKET_NAME.test(name)) {
+      invalid(NAME, prop, `'${name}' is not a usable bucket name`, DATA_BUCKET_NAME_FORM);
+    }
+    const id = bucketId(name, index);
+    const other = seen.get(id);
     if (other?.name === name) {
       invalid(NAME, prop, `'${name}' is listed ${other.prop === prop ? `twice in ${prop}` : 'in both dataBuckets and dataBucketAccess'}`,
         'each name once: in dataBuckets for read/write, or in dataBucketAccess with its access level');
     }
     if (other) {
-      invalid(NAME, prop, `'${name}' and '${other.name}' make the same construct id '${bucketId(name)}'`, 'names that differ in more than their hyphens');
+      invalid(NAME, prop, `'${name}' and '${other.name}' make the same construct id '${id}'`, 'names that differ in more than their hyphens');
     }
-    seen.set(bucketId(name), bucket);
-  }
+    seen.set(id, bucket);
+  });
 }
 
 /**
@@ -451,7 +572,14 @@ function registerOnEndpoint(name: string, index: number, count: number, create: 
   }
 }
 
-/** Construct id of a data bucket: 'models' -> 'ModelsBucket', 'raw-data' -> 'RawDataBucket'. */
-function bucketId(name: string): string {
+/**
+ * Construct id of a data bucket: 'models' -> 'ModelsBucket', 'raw-data' -> 'RawDataBucket' (the
+ * ids of literal names are as they always were); a name known only at deploy time is no id, so
+ * such a bucket is 'DataBucket<position>' (1-based, across dataBuckets then dataBucketAccess).
+ */
+function bucketId(name: string, index: number): string {
+  if (isUnresolved(name)) {
+    return `DataBucket${index + 1}`;
+  }
   return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Bucket`;
 }

@@ -12,12 +12,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { ComplianceInspectorFunction } from './inspector/compliance-inspector-function';
 import { acknowledgeFindings, skipCheckovChecks } from '../private/acknowledge';
+import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
-import { invalid, isUnresolved } from '../private/validation';
+import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 import { wildcardFindingIds } from '../private/wildcard-findings';
 import { SecureStudio } from '../secure-studio';
 import { StudioDomain } from '../studio/studio-domain';
 import { StudioUserProfile } from '../studio/studio-user-profile';
+
+const NAME = 'StudioComplianceMonitor';
 
 /** Properties of a StudioComplianceMonitor. */
 export interface StudioComplianceMonitorProps {
@@ -161,6 +164,12 @@ export class StudioComplianceMonitor extends Construct {
    * given there replace the environment's.
    */
   public static forStudio(scope: Construct, id: string, studio: SecureStudio, props: StudioComplianceMonitorProps = {}): StudioComplianceMonitor {
+    const studioRegion = Stack.of(studio).region;
+    const monitorRegion = Stack.of(scope).region;
+    if (!isUnresolved(studioRegion) && !isUnresolved(monitorRegion) && studioRegion !== monitorRegion) {
+      invalid(NAME, 'forStudio', `the studio deploys to ${studioRegion} but the monitor to ${monitorRegion}`,
+        'a monitor in the region of the studio, as its rules receive the SageMaker events of their own region only');
+    }
     const network = studio.network;
     const keys = [studio.jobEncryptionKey, studio.domain.encryptionKey, ...studio.buckets.map((bucket) => bucket.encryptionKey)];
     const monitor = new StudioComplianceMonitor(scope, id, {
@@ -205,7 +214,7 @@ export class StudioComplianceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: StudioComplianceMonitorProps = {}) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const stopNonCompliant = props.stopNonCompliant ?? false;
@@ -425,20 +434,27 @@ function validateEnvironmentSize(policy: InspectorPolicy): string[] {
     'security groups (e.g. profiles that share a group) or keys'];
 }
 
-function validate(props: StudioComplianceMonitorProps): void {
-  const concurrency = props.reservedConcurrency;
-  if (concurrency !== undefined && !isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100)) {
-    invalid('StudioComplianceMonitor', 'reservedConcurrency', `${concurrency} is not allowed`, 'an integer from 1 to 100');
-  }
+function validate(scope: Construct, props: StudioComplianceMonitorProps): void {
+  checkIntegerRange(NAME, 'reservedConcurrency', props.reservedConcurrency, 1, 100);
   if (props.allowedSubnets !== undefined && props.allowedSubnets.length === 0) {
-    invalid('StudioComplianceMonitor', 'allowedSubnets', 'the list is empty (every resource would be a finding)', 'at least one subnet, or undefined for any subnet');
+    invalid(NAME, 'allowedSubnets', 'the list is empty (every resource would be a finding)', 'at least one subnet, or undefined for any subnet');
   }
   if (props.allowedSecurityGroups !== undefined && props.allowedSecurityGroups.length === 0) {
-    invalid('StudioComplianceMonitor', 'allowedSecurityGroups', 'the list is empty (every resource would be a finding)',
+    invalid(NAME, 'allowedSecurityGroups', 'the list is empty (every resource would be a finding)',
       'at least one security group, or undefined for any group');
   }
   if (props.encryptionKeys !== undefined && props.encryptionKeys.length === 0) {
-    invalid('StudioComplianceMonitor', 'encryptionKeys', 'the list is empty (every key would be a finding)', 'at least one key, or undefined for any key');
+    invalid(NAME, 'encryptionKeys', 'the list is empty (every key would be a finding)', 'at least one key, or undefined for any key');
+  }
+  // The inspector checks resources of its own region: a key of another region can never be named by one of them.
+  for (const key of props.encryptionKeys ?? []) {
+    checkRegionalArn(scope, NAME, 'encryptionKeys', key.keyArn, 'kms');
+  }
+  checkRegionalArn(scope, NAME, 'encryptionKey', props.encryptionKey?.keyArn, 'kms');
+  checkRemovalPolicy(NAME, 'removalPolicy', props.removalPolicy, 'KMS keys, log groups and SQS queues');
+  if (props.logRetention !== undefined && !isUnresolved(props.logRetention)) {
+    checkChoice(NAME, 'logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((days) => typeof days === 'number'),
+      'a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_YEAR');
   }
 }
 

@@ -5,21 +5,20 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
 import { networkPerimeterStatements, PersonaNetworkPerimeter } from './network-perimeter';
+import { checkChoice } from '../private/choice-rules';
 import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
 import { jobRuntimeStatements, pipelineStepStatements } from '../private/job-permissions';
 import {
   deploymentStatements, modelRegistryStatements, PermissionContext, readOnlyStatements, studioAppStatements, teamJobStatements,
 } from '../private/persona-permissions';
 import { PersonaRole } from '../private/persona-role';
+import { checkTeam, checkTeamTagKey, PERSONA_ID, ROLE_DESCRIPTION_MAX_LENGTH } from '../private/persona-rules';
 import { projectStatements } from '../private/project-permissions';
 import { createScopedPolicy, ScopedStatement } from '../private/scoped-policy';
-import { invalid, isUnresolved } from '../private/validation';
+import { checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'PersonaRoles';
-const TAG_VALUE = /^[A-Za-z0-9 _.:/=+\-@]{1,256}$/;
-const TAG_KEY = /^[A-Za-z0-9_.:/=+\-@]{1,128}$/;
 const PARAMETER_PATH = /^\/([A-Za-z0-9_.-]+\/)*$/;
-const PERSONA_ID = /^[A-Z][A-Za-z0-9]*$/;
 
 /**
  * Properties of PersonaRoles.
@@ -195,7 +194,12 @@ export class PersonaRoles extends Construct {
     super(scope, id);
     this.team = props.team;
     this.teamTagKey = props.teamTagKey ?? 'team';
-    validateTeam(this.team, this.teamTagKey);
+    checkTeam(NAME, 'team', this.team);
+    checkTeamTagKey(NAME, 'teamTagKey', this.teamTagKey);
+    checkChoice(NAME, 'networkPerimeter', props.networkPerimeter, [PersonaNetworkPerimeter.OFF, PersonaNetworkPerimeter.ENFORCE],
+      'PersonaNetworkPerimeter.OFF or PersonaNetworkPerimeter.ENFORCE');
+    checkRegionalArn(this, NAME, 'volumeEncryptionKey', props.volumeEncryptionKey?.keyArn, 'kms');
+    checkRegionalArn(this, NAME, 'outputEncryptionKey', props.outputEncryptionKey?.keyArn, 'kms');
     const ssmParameterPath = props.ssmParameterPath ?? '/sagemaker/';
     if (!isUnresolved(ssmParameterPath) && !PARAMETER_PATH.test(ssmParameterPath)) {
       invalid(NAME, 'ssmParameterPath', `'${ssmParameterPath}' is not a parameter path`, "a path starting and ending with '/', e.g. '/sagemaker/'");
@@ -252,21 +256,26 @@ export class PersonaRoles extends Construct {
 
   /**
    * Adds a persona of your own: a role with the read-only policy, the guardrails, the
-   * network perimeter when enforced, and a policy of the given statements (construct ids
-   * `<id>Role` and `<id>Policy`).
+   * network perimeter when enforced, and a policy of the given statements. Their construct
+   * ids are `<id>Role` and `<id>Policy`, or `Persona<n>Role` and `Persona<n>Policy` (numbered
+   * in the order of the calls) for an id known only at deploy time.
    *
    * @param id PascalCase name of the persona, e.g. 'Analyst'
    */
   public addPersona(id: string, options: PersonaOptions): iam.IRole {
-    if (!PERSONA_ID.test(id) || this.node.tryFindChild(`${id}Role`) || this.node.tryFindChild(`${id}Policy`)) {
-      invalid(NAME, 'addPersona', `'${id}' is not a new persona id`, 'a PascalCase name not used yet, e.g. \'Analyst\'');
-    }
+    const childId = this.personaChildId(id);
     if (options.statements.length === 0) {
       invalid(NAME, 'addPersona', `persona '${id}' has no statements`, 'at least one statement (the read-only persona is defaultRole)');
     }
-    const policy = this.createPolicy(`${id}Policy`, 'addPersona', `Permissions of the Studio persona ${id}`,
+    const description = options.description ?? `Studio persona ${id}`;
+    const room = ROLE_DESCRIPTION_MAX_LENGTH - this.roleDescription('').length;
+    if (!isUnresolved(description) && !isUnresolved(this.team) && description.length > room) {
+      invalid(NAME, 'addPersona', `the description of persona '${id}' has ${description.length} characters`,
+        `at most ${room}, as the role's description ends with ' of team ${this.team}' and IAM takes ${ROLE_DESCRIPTION_MAX_LENGTH}`);
+    }
+    const policy = this.createPolicy(`${childId}Policy`, 'addPersona', `Permissions of the Studio persona ${id}`,
       options.statements.map((statement) => ({ statement })));
-    return this.createPersona(`${id}Role`, options.description ?? `Studio persona ${id}`, [policy, ...this.personaPolicies]);
+    return this.createPersona(`${childId}Role`, description, [policy, ...this.personaPolicies]);
   }
 
   /**
@@ -282,10 +291,33 @@ export class PersonaRoles extends Construct {
     });
   }
 
+  /**
+   * The prefix of a persona's construct ids: the id itself when it is a literal (so that its
+   * logical ids stay as they were), else the next free `Persona<n>`, since a token is no id.
+   */
+  private personaChildId(id: string): string {
+    const taken = (prefix: string) => this.node.tryFindChild(`${prefix}Role`) !== undefined || this.node.tryFindChild(`${prefix}Policy`) !== undefined;
+    if (isUnresolved(id)) {
+      let n = 1;
+      while (taken(`Persona${n}`)) {
+        n++;
+      }
+      return `Persona${n}`;
+    }
+    if (!PERSONA_ID.test(id) || taken(id)) {
+      invalid(NAME, 'addPersona', `'${id}' is not a new persona id`, 'a PascalCase name not used yet, e.g. \'Analyst\'');
+    }
+    return id;
+  }
+
+  private roleDescription(purpose: string): string {
+    return `${purpose} of team ${this.team}`;
+  }
+
   private createRole(id: string, purpose: string): PersonaRole {
     return new PersonaRole(this, id, {
       owner: NAME,
-      description: `${purpose} of team ${this.team}`,
+      description: this.roleDescription(purpose),
       team: this.team,
       teamTagKey: this.teamTagKey,
     });
@@ -318,14 +350,6 @@ function attach(role: PersonaRole, policies: iam.ManagedPolicy[]): void {
   policies.forEach((policy) => role.attachPolicy(policy));
 }
 
-function validateTeam(team: string, teamTagKey: string): void {
-  if (!isUnresolved(team) && !TAG_VALUE.test(team)) {
-    invalid(NAME, 'team', `'${team}' is not a valid tag value`, '1 to 256 letters, digits, spaces and _ . : / = + - @');
-  }
-  if (!isUnresolved(teamTagKey) && (!TAG_KEY.test(teamTagKey) || teamTagKey.toLowerCase().startsWith('aws:'))) {
-    invalid(NAME, 'teamTagKey', `'${teamTagKey}' is not a valid tag key`, "1 to 128 letters, digits and _ . : / = + - @, not starting with 'aws:'");
-  }
-}
 
 /** The environment's network: the VPC ARN, subnet ids and security group ids, when given. */
 function resolveNetwork(props: PersonaRolesProps): { vpcArn?: string; subnetIds?: string[]; securityGroupIds?: string[] } {

@@ -10,11 +10,14 @@ import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { createAccessLogsBucket } from '../private/access-logs-bucket';
 import { autoDeleteRoleArn } from '../private/auto-delete-provider';
 import { AwsLimits } from '../private/aws-limits';
+import { checkBucketName } from '../private/bucket-name-rules';
+import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
+import { checkS3GatewayEndpoint } from '../private/gateway-endpoint-rules';
 import { policyDocumentLength } from '../private/policy-size';
 import { denyOutsideEndpointsStatement } from '../private/restricted-bucket-policy';
 import { createS3DataKey } from '../private/s3-data-key';
 import { acknowledgeNoReplication } from '../private/s3-findings';
-import { invalid, isUnresolved } from '../private/validation';
+import { checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'VpceRestrictedBucket';
 /** What aws-cdk-lib's grantRead allows on a bucket and its objects. */
@@ -170,7 +173,8 @@ export class VpceRestrictedBucket extends Construct {
     this.endpoints = [...new Set([...(props.network ? [props.network.s3Endpoint] : []), ...(props.endpoints ?? [])])];
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
-    validate(props, this.endpoints.length, removalPolicy, autoDeleteObjects);
+    validate(this, props, this.endpoints.length, removalPolicy, autoDeleteObjects);
+    this.endpoints.forEach((endpoint) => checkS3GatewayEndpoint(NAME, 'endpoints', endpoint));
 
     this.encryptionKey = props.encryptionKey ?? createS3DataKey(this, 'Key', removalPolicy);
     this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogs', { removalPolicy, autoDeleteObjects, owner: NAME });
@@ -283,16 +287,19 @@ export class VpceRestrictedBucket extends Construct {
   }
 }
 
-function validate(props: VpceRestrictedBucketProps, endpointCount: number, removalPolicy: RemovalPolicy, autoDeleteObjects: boolean): void {
+function validate(scope: Construct, props: VpceRestrictedBucketProps, endpointCount: number,
+  removalPolicy: RemovalPolicy, autoDeleteObjects: boolean): void {
   if (endpointCount === 0) {
     invalid(NAME, 'endpoints', 'no VPC endpoint given', 'network (a SecureStudioVpc), endpoints (S3 gateway endpoints), or both');
   }
   if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
     invalid(NAME, 'autoDeleteObjects', 'set without removalPolicy DESTROY', 'removalPolicy: RemovalPolicy.DESTROY with it, or no autoDeleteObjects to keep the data');
   }
-  if (removalPolicy === RemovalPolicy.SNAPSHOT) {
-    invalid(NAME, 'removalPolicy', 'S3 buckets and KMS keys cannot be snapshotted', 'RemovalPolicy.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
-  }
+  checkRemovalPolicy(NAME, 'removalPolicy', removalPolicy, 'S3 buckets and KMS keys');
+  checkChoice(NAME, 'awsServiceAccess', props.awsServiceAccess, Object.values(AwsServiceAccess),
+    'AwsServiceAccess.NONE, SERVICE_PRINCIPALS or SERVICE_PRINCIPALS_AND_FORWARDED_REQUESTS');
+  checkBucketName(NAME, 'bucketName', props.bucketName);
+  checkRegionalArn(scope, NAME, 'encryptionKey', props.encryptionKey?.keyArn, 'kms');
   for (const arn of (props.exemptRoles ?? []).map((role) => role.roleArn)) {
     if (!isUnresolved(arn) && !ROLE_ARN_PATTERN.test(arn)) {
       invalid(NAME, 'exemptRoles', `'${arn}' is not the ARN of an IAM role`,

@@ -10,13 +10,16 @@ import { S3EndpointPolicy } from '../network/s3-endpoint-policy';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { acknowledgeFindings } from '../private/acknowledge';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
+import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
 import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
 import { principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
+import { checkS3GatewayEndpoint, gatewayEndpointService } from '../private/gateway-endpoint-rules';
 import { parsePackageGroupPattern } from '../private/package-group-patterns';
+import { checkCodeArtifactRegion } from '../private/package-mirror-rules';
 import { LONGEST_LOGIN_VALUES, packageMirrorLoginScript, PackageMirrorLoginValues } from '../private/package-mirror-script';
 import { PersonaRole } from '../private/persona-role';
 import { createServiceScopedKey } from '../private/service-scoped-key';
-import { invalid, isUnresolved } from '../private/validation';
+import { checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 import { wildcardFindingIds } from '../private/wildcard-findings';
 import { StudioAppType, StudioDomain } from '../studio/studio-domain';
 
@@ -237,6 +240,7 @@ export class StudioPackageMirror extends Construct {
   public readonly repositoriesEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   private readonly packageGroupIds = new Set<string>();
+  private unresolvedPatterns = 0;
   private readonly blockedPatterns = new Set<string>();
   private readonly approvedPatterns = new Set<string>();
   private currentIntake: PackageIntake;
@@ -249,6 +253,9 @@ export class StudioPackageMirror extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.sidSuffix = createHash('sha256').update(this.node.path).digest('hex').slice(0, 8).toUpperCase();
     this.formats = validateFormats(props.formats ?? [PackageFormat.PYPI]);
+    checkChoice(NAME, 'intake', props.intake, Object.values(PackageIntake), 'PackageIntake.ON_DEMAND or PackageIntake.APPROVED_ONLY');
+    checkRemovalPolicy(NAME, 'removalPolicy', props.removalPolicy, 'CodeArtifact domains, repositories and KMS keys');
+    checkRegionalArn(this, NAME, 'encryptionKey', props.encryptionKey?.keyArn, 'kms');
     this.currentIntake = props.intake ?? PackageIntake.ON_DEMAND;
     this.domainName = props.domainName ?? defaultDomainName(this);
     validateDomainName(this.domainName);
@@ -429,7 +436,7 @@ export class StudioPackageMirror extends Construct {
       }
       this.blockedPatterns.add(pattern);
       const block = { restrictionMode: 'BLOCK' };
-      this.createPackageGroup(`Blocked${patternId(pattern)}`, pattern, 'Blocked: no new version enters the mirror',
+      this.createPackageGroup(this.patternGroupId('Blocked', pattern), pattern, 'Blocked: no new version enters the mirror',
         { externalUpstream: block, internalUpstream: block, publish: block });
     }
   }
@@ -446,7 +453,7 @@ export class StudioPackageMirror extends Construct {
           'approved packages only with intake: PackageIntake.APPROVED_ONLY (or after requireApproval())');
       }
       const format = this.validatePattern('approvedPackages', pattern);
-      if (!this.formats.includes(format as PackageFormat)) {
+      if (format !== undefined && !this.formats.includes(format as PackageFormat)) {
         invalid(NAME, 'approvedPackages', `'${pattern}' is a ${format} pattern but the mirror serves ${this.formats.join(', ')}`,
           `patterns of the mirror's formats, or add PackageFormat.${format.toUpperCase()} to formats`);
       }
@@ -455,7 +462,8 @@ export class StudioPackageMirror extends Construct {
       }
       this.approvedPatterns.add(pattern);
       const inherit = { restrictionMode: 'INHERIT' };
-      this.createPackageGroup(`Approved${patternId(pattern)}`, pattern, `Approved: fetched from ${FORMATS[format as PackageFormat].connection}`,
+      const source = format === undefined ? 'their public registry' : FORMATS[format as PackageFormat].connection;
+      this.createPackageGroup(this.patternGroupId('Approved', pattern), pattern, `Approved: fetched from ${source}`,
         { externalUpstream: this.fetchRestriction(format), internalUpstream: inherit, publish: inherit });
     }
   }
@@ -511,10 +519,14 @@ export class StudioPackageMirror extends Construct {
     this.addApprovedPackages(...approved);
   }
 
-  /** Fetching from the format's public registry into its upstream repository only. */
-  private fetchRestriction(format: string): { restrictionMode: string; repositories: string[] } {
-    const store = this.upstreamRepositories[this.formats.indexOf(format as PackageFormat)];
-    return { restrictionMode: 'ALLOW_SPECIFIC_REPOSITORIES', repositories: [store.attrName] };
+  /**
+   * Fetching from the format's public registry into its upstream repository only; for a
+   * pattern known only at deploy time (format undefined), into any upstream repository of the
+   * mirror: each upstream's external connection serves packages of its own format only.
+   */
+  private fetchRestriction(format: string | undefined): { restrictionMode: string; repositories: string[] } {
+    const stores = format === undefined ? this.upstreamRepositories : [this.upstreamRepositories[this.formats.indexOf(format as PackageFormat)]];
+    return { restrictionMode: 'ALLOW_SPECIFIC_REPOSITORIES', repositories: stores.map((store) => store.attrName) };
   }
 
   /** Publishing to the repository users install from once a principal is granted it, else blocked; rendered at synthesis. */
@@ -523,6 +535,15 @@ export class StudioPackageMirror extends Construct {
       restrictionMode: Lazy.string({ produce: () => (this.publishers.length > 0 ? 'ALLOW_SPECIFIC_REPOSITORIES' : 'BLOCK') }),
       repositories: Lazy.list({ produce: () => (this.publishers.length > 0 ? repositories : undefined) }),
     };
+  }
+
+  /**
+   * The construct id of the package group of a blocked or approved pattern: the kind and a hash
+   * of a literal pattern (the group's identity, which CloudFormation cannot update in place), or
+   * the kind and a number for a pattern known only at deploy time (a token is no id).
+   */
+  private patternGroupId(kind: 'Blocked' | 'Approved', pattern: string): string {
+    return isUnresolved(pattern) ? `${kind}Packages${++this.unresolvedPatterns}` : `${kind}${patternId(pattern)}`;
   }
 
   private createPackageGroup(id: string, pattern: string, description: string,
@@ -539,10 +560,13 @@ export class StudioPackageMirror extends Construct {
     });
   }
 
-  /** Refuses a pattern CodeArtifact would refuse or one the construct owns; returns its format. */
-  private validatePattern(prop: string, pattern: string): string {
+  /**
+   * Refuses a pattern CodeArtifact would refuse or one the construct owns; returns its format
+   * (undefined for a pattern known only at deploy time, which is not checked).
+   */
+  private validatePattern(prop: string, pattern: string): string | undefined {
     if (isUnresolved(pattern)) {
-      invalid(NAME, prop, 'holds an unresolved token', 'literal package group patterns, which become construct ids');
+      return undefined;
     }
     const parsed = parsePackageGroupPattern(pattern);
     const allowed = "a package group pattern: '/pypi//<name>$' for one package, '/pypi//<prefix>~' for names that start " +
@@ -565,6 +589,7 @@ export class StudioPackageMirror extends Construct {
           invalid(NAME, prop, 'set together with network', `either network, or vpc with ${prop}`);
         }
       }
+      checkCodeArtifactRegion(this, NAME, 'network');
       const network = props.network;
       network.addInterfaceEndpoints(StudioEndpointSet.of(...StudioEndpointSet.PACKAGE_MIRROR.services, StudioEndpointService.STS));
       network.s3EndpointPolicy.allowCodeArtifactAssets();
@@ -583,8 +608,12 @@ export class StudioPackageMirror extends Construct {
     }
     validateOrganizationId(NAME, props.endpointPolicyOrganizationId);
     const vpc = props.vpc;
+    if (props.s3Endpoint) {
+      checkS3GatewayEndpoint(NAME, 's3Endpoint', props.s3Endpoint);
+    }
     const s3Endpoint = props.s3Endpoint ?? findS3GatewayEndpoint(vpc);
     if (s3Endpoint) {
+      checkCodeArtifactRegion(this, NAME, 's3Endpoint');
       S3EndpointPolicy.of(s3Endpoint).allowCodeArtifactAssets();
     } else if (needsAssets) {
       invalid(NAME, 's3Endpoint', `vpc '${vpc.node.path}' has no S3 gateway endpoint defined in this app, and ${this.formats.filter((f) => FORMATS[f].assetsFromS3).join(' and ')} ` +
@@ -699,13 +728,8 @@ function validateLoginScriptLength(values: PackageMirrorLoginValues): void {
 
 /** The S3 gateway endpoint defined on the VPC in this app, if any (an imported VPC has none we can see). */
 function findS3GatewayEndpoint(vpc: ec2.IVpc): ec2.GatewayVpcEndpoint | undefined {
-  return vpc.node.findAll().find((child): child is ec2.GatewayVpcEndpoint => {
-    if (!(child instanceof ec2.GatewayVpcEndpoint)) {
-      return false;
-    }
-    const serviceName = (child.node.defaultChild as ec2.CfnVPCEndpoint).serviceName;
-    return typeof serviceName === 'string' && serviceName.endsWith('.s3');
-  });
+  return vpc.node.findAll().find((child): child is ec2.GatewayVpcEndpoint =>
+    child instanceof ec2.GatewayVpcEndpoint && gatewayEndpointService(child) === 's3');
 }
 
 /** Acknowledges a statement's wildcard findings on the managed or inline policy of the principal that holds it. */

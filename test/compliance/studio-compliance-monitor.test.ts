@@ -238,8 +238,8 @@ describe('StudioComplianceMonitor', () => {
   });
 
   test.each([
-    [{ reservedConcurrency: 0 }, 'StudioComplianceMonitor reservedConcurrency: 0 is not allowed; an integer from 1 to 100'],
-    [{ reservedConcurrency: 1.5 }, 'StudioComplianceMonitor reservedConcurrency: 1.5 is not allowed'],
+    [{ reservedConcurrency: 0 }, 'StudioComplianceMonitor reservedConcurrency: 0 is out of range; a whole number from 1 to 100'],
+    [{ reservedConcurrency: 1.5 }, 'StudioComplianceMonitor reservedConcurrency: 1.5 is out of range'],
     [{ allowedSubnets: [] }, 'StudioComplianceMonitor allowedSubnets: the list is empty'],
     [{ allowedSecurityGroups: [] }, 'StudioComplianceMonitor allowedSecurityGroups: the list is empty'],
     [{ encryptionKeys: [] }, 'StudioComplianceMonitor encryptionKeys: the list is empty'],

@@ -376,7 +376,7 @@ describe('validation', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
     const dynamo = vpc.addGatewayEndpoint('Dynamo', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
     expect(() => new VpceRestrictedBucket(stack, 'Data', { endpoints: [dynamo] })).toThrow(
-      "S3EndpointPolicy endpoint: 'Test/Vpc/Dynamo' is an endpoint of service 'dynamodb'; a gateway endpoint of ec2.GatewayVpcEndpointAwsService.S3");
+      "VpceRestrictedBucket endpoints: 'Test/Vpc/Dynamo' is an endpoint of service 'dynamodb'; a gateway endpoint of ec2.GatewayVpcEndpointAwsService.S3");
   });
 
   test('a bucket policy over 20 KB fails synthesis', () => {

@@ -172,8 +172,8 @@ describe('in a stack with a known region', () => {
 
   test('a region the table does not hold is refused at synth', () => {
     const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'ca-central-1' } });
-    expect(() => build({}, stack)).toThrow('S3EndpointPolicy allowCodeArtifactAssets: no CodeArtifact assets bucket is known for region ca-central-1; ' +
-      "the bucket's name as bucketName: `aws codeartifact describe-domain --domain <domain>` returns it as s3BucketArn");
+    expect(() => build({}, stack)).toThrow('StudioPackageMirror network: the stack deploys to ca-central-1, whose CodeArtifact assets bucket ' +
+      '(for the S3 endpoint policy) is not known; a stack in a region whose CodeArtifact assets bucket is known (us-east-1, us-east-2, ');
   });
 });
 
