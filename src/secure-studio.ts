@@ -13,11 +13,10 @@ import { checkChoice, checkRemovalPolicy, shown } from './private/choice-rules';
 import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
 import { checkCodeArtifactRegion } from './private/package-mirror-rules';
 import { checkTeam } from './private/persona-rules';
-import {
-  checkDomainEntries, DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM, DEFAULT_MAX_USER_IDLE_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
-  USER_PROFILE_NAME, USER_PROFILE_NAME_FORM,
-} from './private/secure-studio-rules';
-import { checkAvailabilityZones, checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from './private/validation';
+import { checkDomainEntries } from './private/network-validation';
+import { DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM } from './private/secure-studio-rules';
+import { checkSageMakerName, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES } from './private/studio-validation';
+import { checkAvailabilityZones, checkIntegerRange, checkNoDuplicates, checkRegionalArn, invalid, isUnresolved } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
 import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
@@ -299,7 +298,6 @@ export class SecureStudio extends Construct {
       network: this.network,
       defaultExecutionRole: this.personas.defaultRole,
       idleTimeoutMinutes: props.idleTimeoutMinutes,
-      maxIdleTimeoutMinutes: userIdleBound(props.idleTimeoutMinutes),
       privateSignIn: props.privateSignIn ?? true,
       teamTagKey: this.personas.teamTagKey,
       removalPolicy,
@@ -421,7 +419,8 @@ function validateProps(scope: Construct, props: SecureStudioProps): void {
     'StudioEgress.NONE, NAT_PER_AZ, SHARED_NAT or FIREWALL_READY');
   validateFirewallProps(scope, props);
   checkChoice(NAME, 'dnsFirewallMode', props.dnsFirewallMode, Object.values(DnsFirewallMode), 'DnsFirewallMode.ENFORCE or DnsFirewallMode.ALERT');
-  checkDomainEntries(NAME, 'additionalAllowedDomains', props.additionalAllowedDomains);
+  checkDomainEntries(NAME, 'additionalAllowedDomains', props.additionalAllowedDomains ?? []);
+  checkNoDuplicates(NAME, 'additionalAllowedDomains', props.additionalAllowedDomains ?? []);
   validateDataBuckets(dataBucketsOf(props));
   validateUsers(props.users ?? []);
   checkIntegerRange(NAME, 'idleTimeoutMinutes', props.idleTimeoutMinutes, MIN_IDLE_MINUTES, MAX_IDLE_MINUTES, 'minutes');
@@ -480,7 +479,8 @@ function validateFirewallProps(scope: Construct, props: SecureStudioProps): void
     invalid(NAME, 'allowedDomains', 'empty with egress: StudioEgress.FIREWALL_READY',
       "the domains Studio may reach, e.g. ['.pypi.org', '.pythonhosted.org']");
   }
-  checkDomainEntries(NAME, 'allowedDomains', props.allowedDomains);
+  checkDomainEntries(NAME, 'allowedDomains', props.allowedDomains ?? []);
+  checkNoDuplicates(NAME, 'allowedDomains', props.allowedDomains ?? []);
   const tls = props.tlsInspection;
   if (tls) {
     const problem = isUnresolved(tls.caCertificatePem) ? undefined : pemProblem(tls.caCertificatePem);
@@ -502,25 +502,13 @@ function validateUsers(users: StudioUser[]): void {
     if (isUnresolved(name)) {
       continue;
     }
-    if (!USER_PROFILE_NAME.test(name)) {
-      invalid(NAME, 'users', `'${name}' is not a SageMaker user profile name`, USER_PROFILE_NAME_FORM);
-    }
+    checkSageMakerName(NAME, 'users', name);
     const other = seen.get(name.toLowerCase());
     if (other !== undefined) {
       invalid(NAME, 'users', `'${name}' and '${other}' are the same user profile name (SageMaker compares them without case)`, 'each user once');
     }
     seen.set(name.toLowerCase(), name);
   }
-}
-
-/**
- * The bound on the idle timeout users may set for themselves: StudioDomain's default (8 hours)
- * unless the environment's own timeout is longer, which must lie within it.
- */
-function userIdleBound(idleTimeoutMinutes: number | undefined): number | undefined {
-  return idleTimeoutMinutes !== undefined && !isUnresolved(idleTimeoutMinutes) && idleTimeoutMinutes > DEFAULT_MAX_USER_IDLE_MINUTES
-    ? idleTimeoutMinutes
-    : undefined;
 }
 
 function validateDataBuckets(dataBuckets: NamedDataBucket[]): void {

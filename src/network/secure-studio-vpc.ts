@@ -1,4 +1,5 @@
-import { CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, ContextProvider, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -701,6 +702,10 @@ function requestedAzCount(scope: Construct, props: SecureStudioVpcProps): number
     invalid(NAME, prop, `${count} Availability Zone(s) requested`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
   }
   const stackAzs = Stack.of(scope).availabilityZones;
+  if (!stackAzsKnown(scope)) {
+    // The CLI looks the AZs up after this synthesis and runs it again: nothing to compare yet.
+    return count;
+  }
   if (props.availabilityZones) {
     const known = stackAzs.filter((zone) => !isUnresolved(zone));
     const unknown = props.availabilityZones.find((zone) => known.length > 0 && !isUnresolved(zone) && !known.includes(zone));
@@ -714,6 +719,19 @@ function requestedAzCount(scope: Construct, props: SecureStudioVpcProps): number
     `at most ${stackAzs.length}, or give the stack an env (account and region) or list availabilityZones`);
   }
   return count;
+}
+
+/**
+ * False while the AZs of a stack with an environment have not been looked up yet (aws-cdk-lib
+ * then returns placeholders); an environment-agnostic stack always knows its two AZ tokens.
+ */
+function stackAzsKnown(scope: Construct): boolean {
+  const stack = Stack.of(scope);
+  if (isUnresolved(stack.region) || isUnresolved(stack.account)) {
+    return true;
+  }
+  const { key } = ContextProvider.getKey(scope, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+  return stack.node.tryGetContext(key) !== undefined;
 }
 
 /** Checks on the log destinations, the prefix list and the DNS names, on every path (created or adopted VPC). */

@@ -9,6 +9,15 @@ const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MAX_SAGEMAKER_NAME_LENGTH = 63;
 const SAGEMAKER_NAME_FORM = 'letters and digits, single or repeated hyphens between them, at most 63 characters';
 
+/**
+ * Idle shutdown of Studio apps: SageMaker takes 60 to 525,600 minutes for the idle timeout and
+ * its user-settable bounds (API_IdleSettings); StudioDomain lets users choose up to 8 hours
+ * unless told otherwise.
+ */
+export const MIN_IDLE_MINUTES = 60;
+export const MAX_IDLE_MINUTES = 525_600;
+export const DEFAULT_MAX_IDLE_MINUTES = 480;
+
 /** Checks a SageMaker name; skipped for a token. */
 export function checkSageMakerName(construct: string, prop: string, name: string): void {
   if (!isUnresolved(name) && (!SAGEMAKER_NAME_PATTERN.test(name) || name.length > MAX_SAGEMAKER_NAME_LENGTH)) {

@@ -12,15 +12,14 @@ import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { createServiceScopedKey } from '../private/service-scoped-key';
-import { checkCidrList, checkSageMakerName, checkTagKey, checkTagValue, MAX_APP_SECURITY_GROUPS } from '../private/studio-validation';
+import {
+  checkCidrList, checkSageMakerName, checkTagKey, checkTagValue, DEFAULT_MAX_IDLE_MINUTES, MAX_APP_SECURITY_GROUPS, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
+} from '../private/studio-validation';
 import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
 const NAME = 'StudioDomain';
-/** SageMaker's range of every idle setting (API_IdleSettings): 60 minutes to a year. */
-const MIN_IDLE_MINUTES = 60;
-const MAX_IDLE_MINUTES = 525_600;
+/** The idle timeout of an environment that sets none. */
 const DEFAULT_IDLE_MINUTES = 60;
-const DEFAULT_MAX_IDLE_MINUTES = 480;
 /** Subnets a domain takes (API_CreateDomain: SubnetIds, 1 to 16). */
 const MAX_DOMAIN_SUBNETS = 16;
 /**

@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -91,6 +91,14 @@ describe('maxAzs and availabilityZones', () => {
       'at most 2, or give the stack an env (account and region) or list availabilityZones');
     expect(() => network(concreteStack(), { maxAzs: 4 })).toThrow(
       'SecureStudioVpc maxAzs: 4 AZs were asked for but the stack resolves only 3; at most 3, or give the stack an env (account and region) or list availabilityZones');
+  });
+
+  test('before the CLI has looked the AZs up, nothing is refused: the lookup and the check follow on the next synthesis', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => network(stack, { maxAzs: 4 })).not.toThrow();
+    const listed = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => network(listed, { availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).not.toThrow();
+    Template.fromStack(listed).resourceCountIs('AWS::EC2::Subnet', 2);
   });
 
   test('maxAzs at its limits: 2 and all the AZs of the stack', () => {
