@@ -1,11 +1,11 @@
 import { CfnResource, ContextProvider, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { DnsBlockResponse, DnsFirewallMode, StudioDnsFirewall } from './dns-firewall';
 import { StudioEndpointService, StudioEndpointSet } from './endpoints';

@@ -13,7 +13,8 @@ import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { createServiceScopedKey } from '../private/service-scoped-key';
 import {
-  checkCidrList, checkSageMakerName, checkTagKey, checkTagValue, DEFAULT_MAX_IDLE_MINUTES, MAX_APP_SECURITY_GROUPS, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
+  checkCidrList, checkSageMakerName, checkTagKey, checkTagValue,
+  DEFAULT_MAX_IDLE_MINUTES, MAX_APP_SECURITY_GROUPS, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
 } from '../private/studio-validation';
 import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
 
