@@ -11,10 +11,11 @@ import { StudioEgress, StudioEgressMode } from './network/studio-egress';
 import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
 import { invalid } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
-import { StudioAppType, StudioDomain } from './studio/studio-domain';
+import { StudioAppType, StudioDockerAccess, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
+import { StudioImageCatalog } from './workspace/approved-images';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -213,6 +214,25 @@ export interface SecureStudioProps {
    * @default - true when internet-free (StudioEgress.NONE), false with egress
    */
   readonly packageMirror?: boolean;
+
+  /**
+   * Create an image catalog (`StudioImageCatalog`: an ECR repository with scan on push,
+   * immutable tags and a customer-managed key) whose images the domain offers to every
+   * user; the default, data scientist and MLOps roles may pull its images and no other
+   * image of the account's repositories. Register images through the `imageCatalog` field,
+   * e.g. `studio.imageCatalog!.addImage('fraud-pytorch', { tag: '2024.06.1' })`.
+   *
+   * @default false
+   */
+  readonly customImages?: boolean;
+
+  /**
+   * Let Studio apps use Docker, trusting only the given accounts besides the environment's
+   * own (`StudioDomain` `dockerAccess`).
+   *
+   * @default - Docker access disabled
+   */
+  readonly dockerAccess?: StudioDockerAccess;
 }
 
 /**
@@ -248,6 +268,8 @@ export class SecureStudio extends Construct {
   public readonly studioUsers: StudioUsers;
   /** The package mirror, unless turned off (`packageMirror`). */
   public readonly packageMirror?: StudioPackageMirror;
+  /** The approved custom images, with `customImages`. */
+  public readonly imageCatalog?: StudioImageCatalog;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -286,6 +308,7 @@ export class SecureStudio extends Construct {
       privateSignIn: props.privateSignIn ?? true,
       teamTagKey: this.personas.teamTagKey,
       removalPolicy,
+      dockerAccess: props.dockerAccess,
     });
     if (this.firewall?.caTrustScript) {
       // Lifecycle configuration names are unique in the account and region.
@@ -294,6 +317,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
     this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
+    this.imageCatalog = props.customImages ? this.createImageCatalog(removalPolicy) : undefined;
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -337,6 +361,15 @@ export class SecureStudio extends Construct {
     }
     mirror.configureDomain(this.domain);
     return mirror;
+  }
+
+  private createImageCatalog(removalPolicy: RemovalPolicy): StudioImageCatalog {
+    const catalog = new StudioImageCatalog(this, 'Images', { domain: this.domain, removalPolicy });
+    for (const role of [this.personas.defaultRole, this.personas.dataScientistRole, this.personas.mlopsRole]) {
+      catalog.grantPull(role);
+      catalog.restrictPulls(role);
+    }
+    return catalog;
   }
 
   /**
