@@ -62,7 +62,10 @@ const PULL_BY_ANYONE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', P
  */
 function pull(role: iam.IRole, action: string, resource: string, extra: unknown[] = [], resourceAccount = SAMPLE_ACCOUNT): Promise<string> {
   return simulate({
-    principal: arnOf(role), action, resource, resourceAccount,
+    principal: arnOf(role),
+    action,
+    resource,
+    resourceAccount,
     context: { 'aws:ResourceAccount': resourceAccount },
     identityPolicies: [...policiesOf(role), ...extra],
     resourcePolicy: resourceAccount === SAMPLE_ACCOUNT ? undefined : PULL_BY_ANYONE,

@@ -61,11 +61,11 @@ describe('the catalog\'s repository', () => {
   });
 
   test('an imported repository is used as it is: no repository and no key created', () => {
-    const stack = agnosticStack();
-    const repository = ecr.Repository.fromRepositoryName(stack, 'Pipeline', 'images/studio');
-    const catalog = new StudioImageCatalog(stack, 'Images', { repository });
+    const importing = agnosticStack();
+    const repository = ecr.Repository.fromRepositoryName(importing, 'Pipeline', 'images/studio');
+    const catalog = new StudioImageCatalog(importing, 'Images', { repository });
     catalog.addImage('base', { tag: '1.0' });
-    const imported = Template.fromStack(stack);
+    const imported = Template.fromStack(importing);
     imported.resourceCountIs('AWS::ECR::Repository', 0);
     imported.resourceCountIs('AWS::KMS::Key', 0);
     expect(catalog.encryptionKey).toBeUndefined();
@@ -75,10 +75,10 @@ describe('the catalog\'s repository', () => {
   });
 
   test('a key of your own encrypts the new repository', () => {
-    const stack = agnosticStack();
-    const encryptionKey = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
-    new StudioImageCatalog(stack, 'Images', { encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
-    const own = Template.fromStack(stack);
+    const owning = agnosticStack();
+    const encryptionKey = new kms.Key(owning, 'MyKey', { enableKeyRotation: true });
+    new StudioImageCatalog(owning, 'Images', { encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
+    const own = Template.fromStack(owning);
     own.resourceCountIs('AWS::KMS::Key', 1);
     own.hasResource('AWS::ECR::Repository', {
       DeletionPolicy: 'Delete',
@@ -109,7 +109,8 @@ describe('an image', () => {
     expect(version.Properties.ImageName).toBe('fraud-pytorch.gpu');
     expect(JSON.stringify(version.Properties.BaseImage)).toMatch(/\.dkr\.ecr\.".*ImagesRepository.*:2024\.06\.1"/);
     expect(version.DependsOn).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^ImagesfraudpytorchgpuImage/), expect.stringMatching(/^ImagesImageRolePolicy/)]));
+      expect.stringMatching(/^ImagesfraudpytorchgpuImage/), expect.stringMatching(/^ImagesImageRolePolicy/),
+    ]));
   });
 
   test('has an app image config per app type, named after the image', () => {
@@ -211,8 +212,11 @@ describe('personas', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Persona') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-            Resource: [repositoryArn, Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':repository/team/other'])] })] }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+            Resource: [repositoryArn, Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':repository/team/other'])] })],
+          }),
           Match.objectLike({ Sid: 'LogInToEcrForStudioImages', Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
         ]),
       },
