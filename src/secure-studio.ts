@@ -365,6 +365,8 @@ export class SecureStudio extends Construct {
 
   private createImageCatalog(removalPolicy: RemovalPolicy): StudioImageCatalog {
     const catalog = new StudioImageCatalog(this, 'Images', { domain: this.domain, removalPolicy });
+    // The personas describe SageMaker resources of their team only (ABAC).
+    Tags.of(catalog).add(this.personas.teamTagKey, this.personas.team);
     for (const role of [this.personas.defaultRole, this.personas.dataScientistRole, this.personas.mlopsRole]) {
       catalog.grantPull(role);
       catalog.restrictPulls(role);

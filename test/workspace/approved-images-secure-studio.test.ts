@@ -27,12 +27,37 @@ describe('SecureStudio with customImages', () => {
     });
   });
 
+  test('images and app image configs carry the team tag, so that the personas may describe them', () => {
+    for (const type of ['AWS::SageMaker::Image', 'AWS::SageMaker::AppImageConfig']) {
+      template.allResourcesProperties(type, { Tags: Match.arrayWith([{ Key: 'team', Value: 'fraud' }]) });
+    }
+  });
+
   test('the default, data scientist and MLOps roles pull the approved images and no other of the account; the job role is not held', () => {
     const holding = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
       .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('DenyImagePullsOutsideApprovedRepositories'))
       .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
     expect(holding.map((id: string) => id.replace(/[0-9A-F]{8}$/, '')).sort())
       .toEqual(['StudioPersonasDataScientistRole', 'StudioPersonasDefaultRole', 'StudioPersonasMlopsRole']);
+  });
+
+  test('Studio reaches the images without internet: ECR API and Docker endpoints, and the ECR layer bucket on the S3 endpoint', () => {
+    for (const service of ['ecr.api', 'ecr.dkr']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] },
+        PrivateDnsEnabled: true,
+      });
+    }
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowEcrImageLayersOfThisRegion',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-', { Ref: 'AWS::Region' }, '-starport-layer-bucket/*']] },
+        })]),
+      },
+    });
   });
 
   test('passes the four cdk-nag packs', () => {
