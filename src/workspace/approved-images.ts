@@ -177,7 +177,7 @@ export class StudioImageCatalog extends Construct {
       description: `Pulls of the approved Studio images of ${this.node.path}`,
       roles: [role],
     });
-    this.imageRolePolicy.addStatements(this.trackApproved(new iam.PolicyStatement({ sid: 'PullApprovedImages', actions: PULL_ACTIONS })));
+    this.imageRolePolicy.addStatements(this.track(new iam.PolicyStatement({ sid: 'PullApprovedImages', actions: PULL_ACTIONS })));
     const token = new iam.PolicyStatement({ sid: 'LogInToEcr', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
     this.imageRolePolicy.addStatements(token);
     acknowledgeFindings(this.imageRolePolicy, TOKEN_REASON, wildcardFindingIds(this.imageRolePolicy, token));
@@ -268,7 +268,7 @@ export class StudioImageCatalog extends Construct {
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions: PULL_ACTIONS, resourceArns: this.approved.map((r) => r.repositoryArn) });
-    grant.principalStatements.forEach((statement) => this.repositoryStatements.push({ statement, notResource: false }));
+    grant.principalStatements.forEach((statement) => this.track(statement));
     const token = new iam.PolicyStatement({ sid: 'LogInToEcrForStudioImages', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
     grantee.grantPrincipal.addToPrincipalPolicy(token);
     acknowledgeOnPolicyOf(grantee, token, TOKEN_REASON);
@@ -283,12 +283,12 @@ export class StudioImageCatalog extends Construct {
   public restrictPulls(grantee: iam.IGrantable): void {
     const account = Stack.of(this).account;
     const statement = denyImagePullsOutsideApprovedRepositories(account, this.approved.map((r) => r.repositoryArn));
-    this.repositoryStatements.push({ statement, notResource: true });
-    grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    grantee.grantPrincipal.addToPrincipalPolicy(this.track(statement, true));
   }
 
-  private trackApproved(statement: iam.PolicyStatement): iam.PolicyStatement {
-    this.repositoryStatements.push({ statement, notResource: false });
+  /** Keeps a statement's (not-)resources equal to the approved repositories from now on. */
+  private track(statement: iam.PolicyStatement, notResource = false): iam.PolicyStatement {
+    this.repositoryStatements.push({ statement, notResource });
     return statement;
   }
 }
