@@ -8,7 +8,7 @@ import { denyImagePullsOutsideApprovedRepositories, IMAGE_PULL_ACTIONS } from '.
 import { acknowledgeFindings, acknowledgeOnPolicyOf } from '../private/acknowledge';
 import { checkAppImageConfigName, checkImageDisplayName, checkImageName, checkImageTag } from '../private/image-names';
 import { createServiceScopedKey } from '../private/service-scoped-key';
-import { invalid } from '../private/validation';
+import { invalid, isUnresolved } from '../private/validation';
 import { wildcardFindingIds } from '../private/wildcard-findings';
 import { StudioAppType, StudioCustomImage, StudioDomain } from '../studio/studio-domain';
 
@@ -201,6 +201,11 @@ export class StudioImageCatalog extends Construct {
   public approveRepository(repository: ecr.IRepository): void {
     if (this.approved.some((other) => other === repository || other.repositoryArn === repository.repositoryArn)) {
       return;
+    }
+    const account = Stack.of(this).account;
+    if (!isUnresolved(repository.env.account) && !isUnresolved(account) && repository.env.account !== account) {
+      invalid(NAME, 'repository', `repository '${repository.node.path}' belongs to account ${repository.env.account}`,
+        `a repository of this account (${account}); pulls from other accounts are not held by restrictPulls`);
     }
     this.approved.push(repository);
     for (const { statement, notResource } of this.repositoryStatements) {

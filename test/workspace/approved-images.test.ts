@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { StudioAppType, StudioDomain, StudioDomainProps } from '../../src/studio/studio-domain';
 import { StudioImageCatalog } from '../../src/workspace/approved-images';
-import { agnosticStack } from '../helpers/stacks';
+import { agnosticStack, concreteStack } from '../helpers/stacks';
 
 const ACCOUNT_A = '123456789012';
 const ACCOUNT_B = '210987654321';
@@ -288,6 +288,16 @@ describe('bad input', () => {
     const repository = ecr.Repository.fromRepositoryName(stack, 'Pipeline', 'images');
     expect(() => new StudioImageCatalog(stack, 'Images', { repository, repositoryName: 'x' }))
       .toThrow('StudioImageCatalog repositoryName: set together with repository; repositoryName only for a new repository, without repository');
+  });
+
+  test('a repository of another account', () => {
+    const stack = concreteStack();
+    const catalog = new StudioImageCatalog(stack, 'Images');
+    const foreign = ecr.Repository.fromRepositoryArn(stack, 'Foreign', 'arn:aws:ecr:eu-west-1:999988887777:repository/images');
+    expect(() => catalog.addImage('base', { tag: 'v1', repository: foreign }))
+      .toThrow("StudioImageCatalog repository: repository 'Test/Foreign' belongs to account 999988887777; a repository of this account (111111111111)");
+    const own = ecr.Repository.fromRepositoryArn(stack, 'Own', 'arn:aws:ecr:eu-west-1:111111111111:repository/images');
+    expect(() => catalog.addImage('other', { tag: 'v1', repository: own })).not.toThrow();
   });
 
   test('more custom images per app type than the domain takes', () => {
