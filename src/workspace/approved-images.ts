@@ -195,8 +195,8 @@ export class StudioImageCatalog extends Construct {
   }
 
   /**
-   * Approves a repository: personas held to the catalog (`restrictPulls`) and the image
-   * role may pull from it. Images added from a repository approve it themselves.
+   * Approves a repository of this account: personas held to the catalog (`restrictPulls`)
+   * and the image role may pull from it. Images added from a repository approve it themselves.
    */
   public approveRepository(repository: ecr.IRepository): void {
     if (this.approved.some((other) => other === repository || other.repositoryArn === repository.repositoryArn)) {
