@@ -11,6 +11,7 @@ export { PersonaNetworkPerimeter } from './identity/network-perimeter';
 export * from './network/s3-endpoint-policy';
 export * from './storage/vpce-restricted-bucket';
 export * from './supply/package-mirror';
+export * from './workspace/approved-images';
 export * from './secure-studio';
 export * from './nag/sagemaker-studio-checks';
 export * from './compliance/studio-compliance-monitor';

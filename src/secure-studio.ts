@@ -18,10 +18,11 @@ import { DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM } from './private/secure-studio
 import { checkSageMakerName, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES } from './private/studio-validation';
 import { checkAvailabilityZones, checkIntegerRange, checkNoDuplicates, checkRegionalArn, invalid, isUnresolved } from './private/validation';
 import { VpceRestrictedBucket } from './storage/vpce-restricted-bucket';
-import { StudioAppType, StudioDomain } from './studio/studio-domain';
+import { StudioAppType, StudioDockerAccess, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
+import { StudioImageCatalog } from './workspace/approved-images';
 
 const NAME = 'SecureStudio';
 
@@ -223,6 +224,25 @@ export interface SecureStudioProps {
    * @default - true when internet-free (StudioEgress.NONE), false with egress
    */
   readonly packageMirror?: boolean;
+
+  /**
+   * Create an image catalog (`StudioImageCatalog`: an ECR repository with scan on push,
+   * immutable tags and a customer-managed key) whose images the domain offers to every
+   * user; the default, data scientist and MLOps roles may pull its images and no other
+   * image of the account's repositories. Register images through the `imageCatalog` field,
+   * e.g. `studio.imageCatalog!.addImage('fraud-pytorch', { tag: '2024.06.1' })`.
+   *
+   * @default false
+   */
+  readonly customImages?: boolean;
+
+  /**
+   * Let Studio apps use Docker, trusting only the given accounts besides the environment's
+   * own (`StudioDomain` `dockerAccess`).
+   *
+   * @default - Docker access disabled
+   */
+  readonly dockerAccess?: StudioDockerAccess;
 }
 
 /**
@@ -258,6 +278,8 @@ export class SecureStudio extends Construct {
   public readonly studioUsers: StudioUsers;
   /** The package mirror, unless turned off (`packageMirror`). */
   public readonly packageMirror?: StudioPackageMirror;
+  /** The approved custom images, with `customImages`. */
+  public readonly imageCatalog?: StudioImageCatalog;
 
   /** The data buckets by the name they were given. */
   private readonly bucketsByName = new Map<string, VpceRestrictedBucket>();
@@ -301,6 +323,7 @@ export class SecureStudio extends Construct {
       privateSignIn: props.privateSignIn ?? true,
       teamTagKey: this.personas.teamTagKey,
       removalPolicy,
+      dockerAccess: props.dockerAccess,
     });
     if (this.firewall?.caTrustScript) {
       // Lifecycle configuration names are unique in the account and region.
@@ -309,6 +332,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
     this.packageMirror = this.createPackageMirror(packageMirrorEnabled(props), removalPolicy);
+    this.imageCatalog = props.customImages ? this.createImageCatalog(removalPolicy) : undefined;
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -340,6 +364,17 @@ export class SecureStudio extends Construct {
     }
     mirror.configureDomain(this.domain);
     return mirror;
+  }
+
+  private createImageCatalog(removalPolicy: RemovalPolicy): StudioImageCatalog {
+    const catalog = new StudioImageCatalog(this, 'Images', { domain: this.domain, removalPolicy });
+    // The personas describe SageMaker resources of their team only (ABAC).
+    Tags.of(catalog).add(this.personas.teamTagKey, this.personas.team);
+    for (const role of [this.personas.defaultRole, this.personas.dataScientistRole, this.personas.mlopsRole]) {
+      catalog.grantPull(role);
+      catalog.restrictPulls(role);
+    }
+    return catalog;
   }
 
   /**

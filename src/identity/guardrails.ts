@@ -264,6 +264,25 @@ export function denyPassingJobRolesOutsideSageMaker(jobRoleArns: string[]): iam.
   });
 }
 
+/** The ECR calls that pull an image: its manifest and its layers. */
+export const IMAGE_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+
+/**
+ * Deny pulling images from repositories of the given account other than the approved ones
+ * (`aws:ResourceAccount`; when the key is missing the denial applies to every account, so
+ * it fails closed). Repositories of other accounts, AWS's own images among them, are left
+ * to other controls (the domain's trusted accounts for Docker).
+ */
+export function denyImagePullsOutsideApprovedRepositories(account: string, approvedRepositoryArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyImagePullsOutsideApprovedRepositories',
+    effect: iam.Effect.DENY,
+    actions: IMAGE_PULL_ACTIONS,
+    notResources: approvedRepositoryArns,
+    conditions: { StringEqualsIfExists: { 'aws:ResourceAccount': account } },
+  });
+}
+
 /** The environment that job guardrails hold jobs to; what is not given is only required to be present. */
 export interface JobGuardrailSettings {
   readonly subnetIds?: string[];

@@ -1,4 +1,4 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -21,6 +21,22 @@ export function acknowledgeFindings(scope: IConstruct, reason: string, ruleIds: 
       scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`annotation::${id}`]: reason });
     } else {
       Validations.of(scope).acknowledge({ id, reason });
+    }
+  }
+}
+
+/** Acknowledges a statement's wildcard findings on the managed or inline policy of the principal that holds it. */
+export function acknowledgeOnPolicyOf(grantee: iam.IGrantable, statement: iam.PolicyStatement, reason: string): void {
+  const principal = grantee.grantPrincipal as unknown as IConstruct;
+  if (!principal?.node) {
+    return;
+  }
+  const policies = principal.node.findAll().filter((child): child is iam.ManagedPolicy | iam.Policy =>
+    child instanceof iam.ManagedPolicy || child instanceof iam.Policy);
+  for (const policy of policies) {
+    const document = Stack.of(policy).resolve(policy.document.toJSON());
+    if ((document?.Statement ?? []).some((s: { Sid?: string }) => s.Sid === statement.sid)) {
+      acknowledgeFindings(policy, reason, wildcardFindingIds(policy, statement));
     }
   }
 }

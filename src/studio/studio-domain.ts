@@ -11,6 +11,7 @@ import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
+import { checkAppImageConfigName, checkImageName, checkTrustedAccounts, ImageLimits } from '../private/image-names';
 import { createServiceScopedKey } from '../private/service-scoped-key';
 import {
   checkCidrList, checkSageMakerName, checkTagKey, checkTagValue,
@@ -117,6 +118,38 @@ export interface StudioLifecycleConfigurationOptions {
    * @default false - attached only: users may choose it for their spaces
    */
   readonly builtIn?: boolean;
+}
+
+/**
+ * A custom SageMaker image that the domain offers in one app type
+ * (`StudioDomain.addCustomImage`), e.g. one a `StudioImageCatalog` registered.
+ */
+export interface StudioCustomImage {
+  /** The SageMaker image name. */
+  readonly imageName: string;
+  /** The app image config that runs the image in `appType`. */
+  readonly appImageConfigName: string;
+  /** The app that runs the image. */
+  readonly appType: StudioAppType;
+  /**
+   * The image version users get.
+   *
+   * @default - the latest version of the image
+   */
+  readonly imageVersionNumber?: number;
+}
+
+/**
+ * Docker in the domain's Studio apps, for `StudioDomainProps.dockerAccess`.
+ */
+export interface StudioDockerAccess {
+  /**
+   * Other AWS accounts (12 digits each, at most 20) that the domain trusts in VpcOnly mode
+   * (`VpcOnlyTrustedAccounts`), e.g. a shared-services account with approved base images.
+   *
+   * @default - none
+   */
+  readonly trustedAccounts?: string[];
 }
 
 /**
@@ -235,6 +268,15 @@ export interface StudioDomainProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Let Studio apps use Docker (local mode, image builds), trusting only the given accounts
+   * besides the domain's own. cdk-nag's `SageMakerStudio-DockerAccessDisabled` then reports
+   * the domain: acknowledge it with your reason.
+   *
+   * @default - Docker access disabled
+   */
+  readonly dockerAccess?: StudioDockerAccess;
 }
 
 /**
@@ -288,6 +330,7 @@ export class StudioDomain extends Construct {
   private readonly tokenIds: Record<string, number> = {};
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
   private readonly builtInLifecycleConfigs: Partial<Record<StudioAppType, sagemaker.CfnStudioLifecycleConfig>> = {};
+  private readonly customImages: Record<StudioAppType, StudioCustomImage[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
 
   constructor(scope: Construct, id: string, props: StudioDomainProps) {
     super(scope, id);
@@ -318,6 +361,7 @@ export class StudioDomain extends Construct {
       appLifecycleManagement: { idleSettings },
       lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
       builtInLifecycleConfigArn: Lazy.string({ produce: () => this.builtInLifecycleConfigs[appType]?.attrStudioLifecycleConfigArn }),
+      customImages: Lazy.any({ produce: () => this.customImages[appType].map(customImageProperty) }, { omitEmptyArray: true }),
     });
     this.resource = new sagemaker.CfnDomain(this, 'Resource', {
       domainName: this.domainName,
@@ -328,7 +372,7 @@ export class StudioDomain extends Construct {
       kmsKeyId: this.encryptionKey.keyArn,
       tagPropagation: 'ENABLED',
       domainSettings: {
-        dockerSettings: { enableDockerAccess: 'DISABLED' },
+        dockerSettings: dockerSettings(props.dockerAccess),
         executionRoleIdentityConfig: 'USER_PROFILE_NAME',
         securityGroupIds,
       },
@@ -497,6 +541,25 @@ export class StudioDomain extends Construct {
   }
 
   /**
+   * Offers a custom SageMaker image (with its app image config) to every user and shared
+   * space of the domain, in the image's app type: at most 200 images per app type.
+   */
+  public addCustomImage(image: StudioCustomImage): void {
+    checkImageName(NAME, 'addCustomImage', image.imageName);
+    checkAppImageConfigName(NAME, 'addCustomImage', image.appImageConfigName);
+    checkIntegerRange(NAME, 'addCustomImage', image.imageVersionNumber, 0, Number.MAX_SAFE_INTEGER, '(imageVersionNumber)');
+    const images = this.customImages[image.appType];
+    if (!isUnresolved(image.imageName) && images.some((other) => other.imageName === image.imageName)) {
+      invalid(NAME, 'addCustomImage', `image '${image.imageName}' is offered in ${image.appType} already`, 'each image once per app type');
+    }
+    if (images.length >= ImageLimits.CUSTOM_IMAGES_PER_DOMAIN_APP) {
+      invalid(NAME, 'addCustomImage', `'${image.imageName}' would be custom image ${images.length + 1} of ${image.appType}`,
+        `at most ${ImageLimits.CUSTOM_IMAGES_PER_DOMAIN_APP} custom images per app type on a domain (SageMaker's limit)`);
+    }
+    images.push(image);
+  }
+
+  /**
    * The construct id of a child named by the user: prefix and name for a literal name (the ids
    * of deployed resources stay as they were), and prefix, `-token-` and a count for a token,
    * which cannot be part of an id. Names never start with a hyphen, so the two never collide.
@@ -632,4 +695,18 @@ function idleShutdown(props: StudioDomainProps): sagemaker.CfnDomain.IdleSetting
     invalid(NAME, 'idleTimeoutMinutes', `${idle} is above maxIdleTimeoutMinutes (${max})`, range);
   }
   return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: idle, minIdleTimeoutInMinutes: min, maxIdleTimeoutInMinutes: max };
+}
+
+function customImageProperty(image: StudioCustomImage): sagemaker.CfnDomain.CustomImageProperty {
+  return { imageName: image.imageName, appImageConfigName: image.appImageConfigName, imageVersionNumber: image.imageVersionNumber };
+}
+
+/** Docker stays off unless asked for; then only the domain's account and the trusted ones. */
+function dockerSettings(access?: StudioDockerAccess): sagemaker.CfnDomain.DockerSettingsProperty {
+  if (!access) {
+    return { enableDockerAccess: 'DISABLED' };
+  }
+  const trustedAccounts = access.trustedAccounts ?? [];
+  checkTrustedAccounts(NAME, 'dockerAccess', trustedAccounts);
+  return { enableDockerAccess: 'ENABLED', vpcOnlyTrustedAccounts: trustedAccounts.length > 0 ? trustedAccounts : undefined };
 }

@@ -4,11 +4,11 @@ import * as codeartifact from 'aws-cdk-lib/aws-codeartifact';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { S3EndpointPolicy } from '../network/s3-endpoint-policy';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
-import { acknowledgeFindings } from '../private/acknowledge';
+import { acknowledgeOnPolicyOf } from '../private/acknowledge';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { checkChoice, checkRemovalPolicy } from '../private/choice-rules';
 import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
@@ -20,7 +20,6 @@ import { LONGEST_LOGIN_VALUES, packageMirrorLoginScript, PackageMirrorLoginValue
 import { PersonaRole } from '../private/persona-role';
 import { createServiceScopedKey } from '../private/service-scoped-key';
 import { checkRegionalArn, invalid, isUnresolved } from '../private/validation';
-import { wildcardFindingIds } from '../private/wildcard-findings';
 import { StudioAppType, StudioDomain } from '../studio/studio-domain';
 
 const NAME = 'StudioPackageMirror';
@@ -730,20 +729,4 @@ function validateLoginScriptLength(values: PackageMirrorLoginValues): void {
 function findS3GatewayEndpoint(vpc: ec2.IVpc): ec2.GatewayVpcEndpoint | undefined {
   return vpc.node.findAll().find((child): child is ec2.GatewayVpcEndpoint =>
     child instanceof ec2.GatewayVpcEndpoint && gatewayEndpointService(child) === 's3');
-}
-
-/** Acknowledges a statement's wildcard findings on the managed or inline policy of the principal that holds it. */
-function acknowledgeOnPolicyOf(grantee: iam.IGrantable, statement: iam.PolicyStatement, reason: string): void {
-  const principal = grantee.grantPrincipal as unknown as IConstruct;
-  if (!principal?.node) {
-    return;
-  }
-  const policies = principal.node.findAll().filter((child): child is iam.ManagedPolicy | iam.Policy =>
-    child instanceof iam.ManagedPolicy || child instanceof iam.Policy);
-  for (const policy of policies) {
-    const document = Stack.of(policy).resolve(policy.document.toJSON());
-    if ((document?.Statement ?? []).some((s: { Sid?: string }) => s.Sid === statement.sid)) {
-      acknowledgeFindings(policy, reason, wildcardFindingIds(policy, statement));
-    }
-  }
 }
