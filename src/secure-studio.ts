@@ -15,6 +15,7 @@ import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
+import { StudioPrivateSpaces } from './workspace/private-space';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -39,6 +40,12 @@ export interface StudioUser {
   readonly name: string;
   /** The user's persona, which chooses the role their apps run as. */
   readonly persona: StudioPersona;
+  /**
+   * Private spaces of the user (one more resource each), e.g. `{ jupyterLab: true }`.
+   *
+   * @default - the SecureStudio's `privateSpaces`
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
 }
 
 /**
@@ -151,11 +158,21 @@ export interface SecureStudioProps {
   /**
    * The Studio users, each with a user profile, the role of their persona, the team tag
    * and a security group of their own, in nested stacks (`StudioUsers`): two resources per
-   * user, so that hundreds of users share the domain.
+   * user (one more per private space), so that hundreds of users share the domain.
    *
    * @default - no user profiles
    */
   readonly users?: StudioUser[];
+
+  /**
+   * Private spaces of every user without `privateSpaces` of their own, e.g.
+   * `{ jupyterLab: true, codeEditor: true }`: owned by the user, with the domain's idle
+   * shutdown and, with `tlsInspection`, the CA trust lifecycle configuration pre-selected.
+   * One more resource per space in the user's nested stack.
+   *
+   * @default - no private spaces: users create spaces in Studio
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
 
   /**
    * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
@@ -290,8 +307,8 @@ export class SecureStudio extends Construct {
     if (this.firewall?.caTrustScript) {
       // Lifecycle configuration names are unique in the account and region.
       const prefix = Names.uniqueResourceName(this, { maxLength: 40, separator: '-', allowedSpecialCharacters: '-' });
-      this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
-      this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript, { spaceDefault: true });
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript, { spaceDefault: true });
     }
     this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
@@ -299,6 +316,7 @@ export class SecureStudio extends Construct {
       executionRole: this.personaRole(user.persona),
       team: props.team,
       ownSecurityGroup: true,
+      privateSpaces: user.privateSpaces ?? props.privateSpaces,
     }));
   }
 

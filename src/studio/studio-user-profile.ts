@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { StudioPrivateSpaces } from '../workspace/private-space';
 
 /**
  * Options of a user profile added with `StudioDomain.addUserProfile`.
@@ -58,6 +59,14 @@ export interface StudioUserProfileOptions {
    * @default - none (IAM domains)
    */
   readonly ssoUserName?: string;
+
+  /**
+   * Private spaces of the user, created with the profile, in the same stack (one more
+   * resource each), e.g. `{ jupyterLab: true, ebsVolumeSizeGb: 20 }`.
+   *
+   * @default - no private space: the user creates spaces in Studio
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
 }
 
 /**
