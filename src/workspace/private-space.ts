@@ -121,7 +121,7 @@ export class StudioPrivateSpace extends Construct {
     this.spaceName = props.spaceName ?? defaultSpaceName(owner.userProfileName, appType);
     checkPattern(NAME, 'spaceName', this.spaceName, SPACE_NAME_PATTERN,
       'letters and digits, single or repeated hyphens between them, at most 63 characters ' +
-      '(the default, <owner>-jupyterlab or <owner>-code-editor, needs a profile name of at most 51 characters)');
+      '(the default, <owner>-jupyterlab or <owner>-code-editor, needs a profile name of at most 52 or 51 characters)');
     this.ebsVolumeSizeGb = props.ebsVolumeSizeGb ?? domain.spaceEbsVolumeSizeGb;
     if (!isUnresolved(domain.maxSpaceEbsVolumeSizeGb)) {
       checkIntegerRange(NAME, 'ebsVolumeSizeGb', this.ebsVolumeSizeGb, MIN_SPACE_EBS_GB, domain.maxSpaceEbsVolumeSizeGb,

@@ -211,7 +211,7 @@ describe('bad input', () => {
     const owner = 'a'.repeat(52);
     expect(() => domain.addUserProfile(owner, { privateSpaces: { codeEditor: true } })).toThrow(
       `StudioPrivateSpace spaceName: '${owner}-code-editor' is not allowed; letters and digits, single or repeated hyphens between them, ` +
-      'at most 63 characters (the default, <owner>-jupyterlab or <owner>-code-editor, needs a profile name of at most 51 characters)');
+      'at most 63 characters (the default, <owner>-jupyterlab or <owner>-code-editor, needs a profile name of at most 52 or 51 characters)');
     expect(() => domain.addUserProfile('b'.repeat(51), { privateSpaces: { jupyterLab: true, codeEditor: true } })).not.toThrow();
   });
 
