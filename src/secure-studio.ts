@@ -175,6 +175,15 @@ export interface SecureStudioProps {
   readonly privateSpaces?: StudioPrivateSpaces;
 
   /**
+   * Let the data scientists and MLOps engineers create shared spaces and apps in them
+   * (`PersonaRoles` `allowSharedSpaces`). With `false`, they create private spaces only, whose
+   * apps run as their own role with their own security groups.
+   *
+   * @default true
+   */
+  readonly allowSharedSpaces?: boolean;
+
+  /**
    * Minutes of inactivity after which JupyterLab and Code Editor apps shut down.
    *
    * @default 60
@@ -293,6 +302,7 @@ export class SecureStudio extends Construct {
       volumeEncryptionKey: this.jobEncryptionKey,
       outputEncryptionKey: this.jobEncryptionKey,
       networkPerimeter: props.networkPerimeter,
+      allowSharedSpaces: props.allowSharedSpaces,
     });
     this.buckets = this.createBuckets(dataBucketsOf(props), props.dataEncryptionKey, removalPolicy);
 
