@@ -1,13 +1,14 @@
-import { CfnResource, Lazy, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Lazy, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SecureStudio, StudioEgress, StudioPersona } from '../../src';
+import { SageMakerStudioChecks, SecureStudio, StudioEgress, StudioPersona } from '../../src';
 import { SecureStudioVpc } from '../../src/network/secure-studio-vpc';
 import { USER_STACKS, userStackIndex } from '../../src/private/user-placement';
 import { StudioAppType, StudioDomain, StudioDomainProps } from '../../src/studio/studio-domain';
 import { StudioUsers } from '../../src/studio/studio-users';
 import { StudioPrivateSpace } from '../../src/workspace/private-space';
+import { nagErrors } from '../helpers/nag';
 import { agnosticStack, concreteStack } from '../helpers/stacks';
 import { TEST_CA_PEM } from '../helpers/test-ca';
 
@@ -327,5 +328,21 @@ describe('SecureStudio privateSpaces', () => {
       const settings = space.Properties.SpaceSettings[appType === 'JupyterLab' ? 'JupyterLabAppSettings' : 'CodeEditorAppSettings'];
       expect(parameters[settings.DefaultResourceSpec.LifecycleConfigArn.Ref]).toEqual({ 'Fn::GetAtt': [configs[appType], 'StudioLifecycleConfigArn'] });
     }
+  });
+});
+
+describe('compliance with the options on', () => {
+  test('a SecureStudio with private spaces and private spaces only has no unacknowledged finding of the four packs or the SageMakerStudio pack', () => {
+    const stack = agnosticStack();
+    new SecureStudio(stack, 'Studio', {
+      team: 'fraud',
+      privateSpaces: { jupyterLab: true, codeEditor: true },
+      allowSharedSpaces: false,
+      users: [{ name: 'alice', persona: StudioPersona.DATA_SCIENTIST }, { name: 'bob', persona: StudioPersona.MLOPS }],
+    });
+    const app = stack.node.root as App;
+    app.synth();
+    expect(nagErrors(app)).toEqual([]);
+    expect(new SageMakerStudioChecks().validateScope(app)).toEqual({ success: true, violations: [] });
   });
 });
