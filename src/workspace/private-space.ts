@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { MIN_SPACE_EBS_GB, SPACE_NAME_PATTERN } from '../private/space-limits';
@@ -133,10 +133,15 @@ export class StudioPrivateSpace extends Construct {
         'minutes (the domain\'s minIdleTimeoutMinutes to maxIdleTimeoutMinutes)');
     }
 
-    const defaultLifecycleConfig = domain.spaceDefaultLifecycleConfiguration(appType);
     const appSettings = {
       appLifecycleManagement: { idleSettings: { idleTimeoutInMinutes: idleTimeoutMinutes } },
-      defaultResourceSpec: defaultLifecycleConfig ? { lifecycleConfigArn: defaultLifecycleConfig.attrStudioLifecycleConfigArn } : undefined,
+      // Read at synthesis, so that a space default added to the domain after the space counts too.
+      defaultResourceSpec: Lazy.any({
+        produce: () => {
+          const config = domain.spaceDefaultLifecycleConfiguration(appType);
+          return config ? { lifecycleConfigArn: config.attrStudioLifecycleConfigArn } : undefined;
+        },
+      }),
     };
     this.resource = new sagemaker.CfnSpace(this, 'Resource', {
       domainId: domain.domainId,

@@ -80,12 +80,12 @@ describe('StudioPrivateSpace', () => {
     });
   });
 
-  test('the space pre-selects the domain\'s space default lifecycle configuration of its app type; the built-in one runs from the domain', () => {
+  test('the space pre-selects the domain\'s space default lifecycle configuration of its app type, even one added after it; the built-in one runs from the domain', () => {
     const { stack, domain } = build();
     const builtIn = domain.addLifecycleConfiguration('policy', StudioAppType.JUPYTER_LAB, 'echo policy', { builtIn: true });
     const jupyterDefault = domain.addLifecycleConfiguration('jl-setup', StudioAppType.JUPYTER_LAB, 'echo jl', { spaceDefault: true });
-    const codeDefault = domain.addLifecycleConfiguration('ce-setup', StudioAppType.CODE_EDITOR, 'echo ce', { spaceDefault: true });
     domain.addUserProfile('alice', { privateSpaces: { jupyterLab: true, codeEditor: true } });
+    const codeDefault = domain.addLifecycleConfiguration('ce-setup', StudioAppType.CODE_EDITOR, 'echo ce', { spaceDefault: true });
     const template = Template.fromStack(stack);
     const arnOf = (config: CfnResource) => ({ 'Fn::GetAtt': [stack.getLogicalId(config), 'StudioLifecycleConfigArn'] });
     template.hasResourceProperties('AWS::SageMaker::Space', {
