@@ -289,6 +289,27 @@ describe('SecureStudio privateSpaces', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Domain', { DefaultUserSettings: { SpaceStorageSettings: Match.absent() } });
   });
 
+  test('the default space settings use the default role and the Studio security group that the persona job guardrails name', () => {
+    const stack = agnosticStack();
+    const studio = new SecureStudio(stack, 'Studio', { team: 'fraud', privateSpaces: { jupyterLab: true }, users: [{ name: 'alice', persona: StudioPersona.DATA_SCIENTIST }] });
+    const template = Template.fromStack(stack);
+    const studioGroup = stack.resolve(studio.network.studioSecurityGroup.securityGroupId);
+    template.hasResourceProperties('AWS::SageMaker::Domain', {
+      DefaultSpaceSettings: {
+        ExecutionRole: stack.resolve(studio.personas.defaultRole.roleArn),
+        SecurityGroups: [studioGroup],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'DenyJobsWithOtherSecurityGroups',
+          Condition: { 'ForAnyValue:StringNotEquals': { 'sagemaker:VpcSecurityGroupIds': [studioGroup] } },
+        })]),
+      },
+    });
+  });
+
   test('the environment-wide option gives every user their spaces; a user\'s own option wins', () => {
     const stack = agnosticStack();
     const studio = new SecureStudio(stack, 'Studio', {
