@@ -201,15 +201,20 @@ export function userScaling(counts: number[], runs: number): UserScalePoint[] {
   });
 }
 
+/** Resources a SecureStudio user costs in its nested stack: the profile and its security group, one per private space. */
+export function resourcesPerUser(privateSpaces: number): number {
+  return 2 + privateSpaces;
+}
+
 /**
  * How many users one SecureStudio environment holds, and what stops the next one: the
  * studio subnets of the default network (4 addresses per user), or the first nested stack
  * that would exceed 500 resources with users named user0, user1, ... (placement by a hash
- * of the name, so the figure depends a little on the names).
+ * of the name, so the figure depends a little on the names), each with `privateSpaces` spaces.
  */
-export function usersPerEnvironment(): { byAddresses: number; byResources: number } {
+export function usersPerEnvironment(privateSpaces = 0): { byAddresses: number; byResources: number } {
   const byAddresses = withOutdir((outdir) => studioWithUsers(outdir, 0).studio.network.studioUserCapacity!);
-  const perStack = Math.floor(MAX_RESOURCES / 2);
+  const perStack = Math.floor(MAX_RESOURCES / resourcesPerUser(privateSpaces));
   const held = new Array(StudioUsers.NESTED_STACKS).fill(0);
   let byResources = 0;
   while (held[userStackIndex(`user${byResources}`)] < perStack) {

@@ -6,7 +6,7 @@
  */
 import { performance } from 'perf_hooks';
 import { Stack } from 'aws-cdk-lib';
-import { bucketsPerS3Endpoint, printSecureStudioBucketCapacity, profileResources, userScaling, usersPerEnvironment } from './capacity';
+import { bucketsPerS3Endpoint, printSecureStudioBucketCapacity, profileResources, resourcesPerUser, userScaling, usersPerEnvironment } from './capacity';
 import { buildExampleApp } from '../examples/app';
 import { fixedMonthlyCost, MAX_RESOURCES, policySizeLines, PRICES, resourcesOf, synthTemplates, Templates, withOutdir } from '../examples/template-summary';
 
@@ -104,10 +104,12 @@ function printUserScaling(): void {
   console.log('  each further user: ' + points.slice(1).map((point, i) =>
     `${((point.synthMs - points[i].synthMs) / (point.users - points[i].users)).toFixed(2)} ms from ${points[i].users} to ${point.users} users`).join(', ') +
     ' (the first users of each of the 32 nested stacks also create it)');
-  const { byAddresses, byResources } = usersPerEnvironment();
-  console.log(`  users per environment: ${Math.min(byAddresses, byResources)} ` +
-    `(${byResources} before a nested stack of users user0, user1, ... reaches ${MAX_RESOURCES} resources; ` +
-    `${byAddresses} by the addresses of the default studio subnets); the account's SageMaker quotas apply as well`);
+  for (const privateSpaces of [0, 2]) {
+    const { byAddresses, byResources } = usersPerEnvironment(privateSpaces);
+    console.log(`  users per environment with ${privateSpaces} private spaces each (${resourcesPerUser(privateSpaces)} resources per user): ` +
+      `${Math.min(byAddresses, byResources)} (${byResources} before a nested stack of users user0, user1, ... reaches ${MAX_RESOURCES} resources; ` +
+      `${byAddresses} by the addresses of the default studio subnets); the account's SageMaker quotas apply as well`);
+  }
 }
 
 function main(): void {

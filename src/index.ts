@@ -6,6 +6,7 @@ export * from './network/dns-firewall';
 export * from './studio/studio-domain';
 export * from './studio/studio-user-profile';
 export * from './studio/studio-users';
+export * from './workspace/private-space';
 export * from './identity/persona-roles';
 export { PersonaNetworkPerimeter } from './identity/network-perimeter';
 export * from './network/s3-endpoint-policy';

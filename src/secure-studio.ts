@@ -23,6 +23,7 @@ import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
 import { StudioImageCatalog } from './workspace/approved-images';
+import { StudioPrivateSpaces } from './workspace/private-space';
 
 const NAME = 'SecureStudio';
 
@@ -46,6 +47,12 @@ export interface StudioUser {
   readonly name: string;
   /** The user's persona, which chooses the role their apps run as. */
   readonly persona: StudioPersona;
+  /**
+   * Private spaces of the user (one more resource each), e.g. `{ jupyterLab: true }`.
+   *
+   * @default - the SecureStudio's `privateSpaces`
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
 }
 
 /**
@@ -160,11 +167,30 @@ export interface SecureStudioProps {
   /**
    * The Studio users, each with a user profile, the role of their persona, the team tag
    * and a security group of their own, in nested stacks (`StudioUsers`): two resources per
-   * user, so that hundreds of users share the domain.
+   * user (one more per private space), so that hundreds of users share the domain.
    *
    * @default - no user profiles
    */
   readonly users?: StudioUser[];
+
+  /**
+   * Private spaces of every user without `privateSpaces` of their own, e.g.
+   * `{ jupyterLab: true, codeEditor: true }`: owned by the user, with the domain's idle
+   * shutdown and, with `tlsInspection`, the CA trust lifecycle configuration pre-selected.
+   * One more resource per space in the user's nested stack.
+   *
+   * @default - no private spaces: users create spaces in Studio
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
+
+  /**
+   * Let the data scientists and MLOps engineers create shared spaces and apps in them
+   * (`PersonaRoles` `allowSharedSpaces`). With `false`, they create private spaces only, whose
+   * apps run as their own role with their own security groups.
+   *
+   * @default true
+   */
+  readonly allowSharedSpaces?: boolean;
 
   /**
    * Minutes of inactivity after which JupyterLab and Code Editor apps shut down: 60 to
@@ -313,6 +339,7 @@ export class SecureStudio extends Construct {
       volumeEncryptionKey: this.jobEncryptionKey,
       outputEncryptionKey: this.jobEncryptionKey,
       networkPerimeter: props.networkPerimeter,
+      allowSharedSpaces: props.allowSharedSpaces,
     });
     this.buckets = this.createBuckets(dataBucketsOf(props), props.dataEncryptionKey, removalPolicy);
 
@@ -328,8 +355,8 @@ export class SecureStudio extends Construct {
     if (this.firewall?.caTrustScript) {
       // Lifecycle configuration names are unique in the account and region.
       const prefix = Names.uniqueResourceName(this, { maxLength: 40, separator: '-', allowedSpecialCharacters: '-' });
-      this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript);
-      this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-jupyterlab`, StudioAppType.JUPYTER_LAB, this.firewall.caTrustScript, { spaceDefault: true });
+      this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript, { spaceDefault: true });
     }
     this.packageMirror = this.createPackageMirror(packageMirrorEnabled(props), removalPolicy);
     this.imageCatalog = props.customImages ? this.createImageCatalog(removalPolicy) : undefined;
@@ -338,6 +365,7 @@ export class SecureStudio extends Construct {
       executionRole: this.personaRole(user.persona),
       team: props.team,
       ownSecurityGroup: true,
+      privateSpaces: user.privateSpaces ?? props.privateSpaces,
     }));
   }
 

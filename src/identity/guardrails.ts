@@ -218,6 +218,21 @@ export function denySpaceRemoteAccess(): iam.PolicyStatement {
   });
 }
 
+/**
+ * Deny creating a space unless it is private (`sagemaker:SpaceSharingType` is `Private`; a
+ * request without it is denied too), and creating an app in a shared space: the two calls
+ * that carry the key besides UpdateSpace and DeleteSpace (the type is fixed at creation). A shared space runs
+ * as the domain's default space role and carries the domain's Studio security group, which
+ * SageMaker jobs also carry, rather than the user's own groups (docs/decisions/081-private-spaces.md).
+ * Apps of the user profile itself, outside any space, carry no sharing type and are not denied.
+ */
+export function denySharedSpaces(): iam.PolicyStatement[] {
+  return [
+    deny('DenySpacesButPrivate', ['sagemaker:CreateSpace'], { StringNotEquals: { 'sagemaker:SpaceSharingType': 'Private' } }),
+    deny('DenyAppsInSharedSpaces', ['sagemaker:CreateApp'], { StringEquals: { 'sagemaker:SpaceSharingType': 'Shared' } }),
+  ];
+}
+
 /** Deny changes to the VPC's network perimeter (see `VPC_NETWORK_CHANGE_ACTIONS`). */
 export function denyVpcNetworkChanges(): iam.PolicyStatement {
   return deny('DenyVpcNetworkChanges', VPC_NETWORK_CHANGE_ACTIONS);

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { adminGuardrails, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
+import { adminGuardrails, denySharedSpaces, endpointConfigGuardrails, jobGuardrails, JobGuardrailSettings, networkGuardrails } from './guardrails';
 import { networkPerimeterStatements, PersonaNetworkPerimeter } from './network-perimeter';
 import { checkChoice } from '../private/choice-rules';
 import { codeArtifactBearerToken } from '../private/codeartifact-permissions';
@@ -105,6 +105,17 @@ export interface PersonaRolesProps {
    * @default PersonaNetworkPerimeter.OFF
    */
   readonly networkPerimeter?: PersonaNetworkPerimeter;
+
+  /**
+   * Let the personas create shared spaces (of which they are the owner) and apps in shared
+   * spaces. With `false`, a guardrail denies creating any space but a private one and creating
+   * an app in a shared space (`sagemaker:SpaceSharingType`), so that users' apps run only as
+   * their own role with their own security groups: a shared space runs as the domain's default
+   * space role, with the domain's Studio security group.
+   *
+   * @default true
+   */
+  readonly allowSharedSpaces?: boolean;
 }
 
 /**
@@ -221,8 +232,9 @@ export class PersonaRoles extends Construct {
         [...jobGuardrails(jobSettings), ...endpointConfigGuardrails(jobSettings)].map((statement) => ({ statement }))),
       this.createPolicy('AdminGuardrailsPolicy', 'AdminGuardrailsPolicy',
         'Denies notebook instances, domain and profile changes, passing roles but the job role, remote access to spaces, ' +
-        'and changes to the network perimeter and its logs',
-        [...adminGuardrails([jobRole.roleArn]), ...networkGuardrails()].map((statement) => ({ statement }))),
+        `${props.allowSharedSpaces === false ? 'shared spaces, ' : ''}and changes to the network perimeter and its logs`,
+        [...adminGuardrails([jobRole.roleArn]), ...(props.allowSharedSpaces === false ? denySharedSpaces() : []), ...networkGuardrails()]
+          .map((statement) => ({ statement }))),
     ];
     this.guardrailPolicies = this.guardrails;
     const perimeter = this.createNetworkPerimeterPolicy(props);

@@ -13,11 +13,13 @@ import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { checkAppImageConfigName, checkImageName, checkTrustedAccounts, ImageLimits } from '../private/image-names';
 import { createServiceScopedKey } from '../private/service-scoped-key';
+import { MAX_SPACE_EBS_GB, MIN_SPACE_EBS_GB } from '../private/space-limits';
 import {
   checkCidrList, checkSageMakerName, checkTagKey, checkTagValue,
   DEFAULT_MAX_IDLE_MINUTES, MAX_APP_SECURITY_GROUPS, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
 } from '../private/studio-validation';
 import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
+import { StudioPrivateSpace, StudioPrivateSpaces } from '../workspace/private-space';
 
 const NAME = 'StudioDomain';
 /** The idle timeout of an environment that sets none. */
@@ -118,6 +120,15 @@ export interface StudioLifecycleConfigurationOptions {
    * @default false - attached only: users may choose it for their spaces
    */
   readonly builtIn?: boolean;
+
+  /**
+   * Pre-select it in the private spaces created with the domain (`StudioPrivateSpace`), as
+   * their default lifecycle configuration, which SageMaker runs after the built-in one. One
+   * per app type.
+   *
+   * @default false
+   */
+  readonly spaceDefault?: boolean;
 }
 
 /**
@@ -257,6 +268,23 @@ export interface StudioDomainProps {
   readonly teamTagKey?: string;
 
   /**
+   * Default size of the EBS volume of a space, in GB (5 to 16384), for spaces users create and
+   * for `StudioPrivateSpace`s. Written to the domain (with `maxSpaceEbsVolumeSizeGb`) when set,
+   * or when the domain has a private space.
+   *
+   * @default 5
+   */
+  readonly spaceEbsVolumeSizeGb?: number;
+
+  /**
+   * Largest EBS volume a space may have, in GB (5 to 16384, at least `spaceEbsVolumeSizeGb`):
+   * users cannot grow a space beyond it, and a `StudioPrivateSpace` is checked against it.
+   *
+   * @default 100
+   */
+  readonly maxSpaceEbsVolumeSizeGb?: number;
+
+  /**
    * What happens to the domain's data when the stack is deleted. With `RemovalPolicy.DESTROY`,
    * a custom resource deletes, when the stack is deleted or an update leaves the domain
    * behind (replaced, removed, rolled back), the domain's apps, spaces and user profiles, the
@@ -316,6 +344,16 @@ export class StudioDomain extends Construct {
   public readonly userAppSecurityGroups: ec2.ISecurityGroup[];
   /** The CloudFormation resource. */
   public readonly resource: sagemaker.CfnDomain;
+  /** Minutes of inactivity after which JupyterLab and Code Editor apps shut down. */
+  public readonly idleTimeoutMinutes: number;
+  /** The shortest idle timeout users may choose. */
+  public readonly minIdleTimeoutMinutes: number;
+  /** The longest idle timeout users may choose. */
+  public readonly maxIdleTimeoutMinutes: number;
+  /** Default size of the EBS volume of a space, in GB. */
+  public readonly spaceEbsVolumeSizeGb: number;
+  /** Largest EBS volume a space may have, in GB. */
+  public readonly maxSpaceEbsVolumeSizeGb: number;
 
   private readonly network?: SecureStudioVpc;
   private readonly teardown?: DomainTeardown;
@@ -331,6 +369,10 @@ export class StudioDomain extends Construct {
   private readonly lifecycleConfigArns: Record<StudioAppType, string[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
   private readonly builtInLifecycleConfigs: Partial<Record<StudioAppType, sagemaker.CfnStudioLifecycleConfig>> = {};
   private readonly customImages: Record<StudioAppType, StudioCustomImage[]> = { [StudioAppType.JUPYTER_LAB]: [], [StudioAppType.CODE_EDITOR]: [] };
+  private readonly spaceDefaultLifecycleConfigs: Partial<Record<StudioAppType, sagemaker.CfnStudioLifecycleConfig>> = {};
+  private readonly spaceNames = new Set<string>();
+  /** Whether the space storage settings go into the template: set by a prop, or needed by a private space. */
+  private spaceStorage: boolean;
 
   constructor(scope: Construct, id: string, props: StudioDomainProps) {
     super(scope, id);
@@ -347,6 +389,13 @@ export class StudioDomain extends Construct {
     checkRegionalArn(this, NAME, 'encryptionKey', props.encryptionKey?.keyArn, 'kms');
     checkRegionalArn(this, NAME, 'notebookSharing.encryptionKey', props.notebookSharing?.encryptionKey?.keyArn, 'kms');
     const idleSettings = idleShutdown(props);
+    this.idleTimeoutMinutes = idleSettings.idleTimeoutInMinutes!;
+    this.minIdleTimeoutMinutes = idleSettings.minIdleTimeoutInMinutes!;
+    this.maxIdleTimeoutMinutes = idleSettings.maxIdleTimeoutInMinutes!;
+    this.spaceEbsVolumeSizeGb = props.spaceEbsVolumeSizeGb ?? DEFAULT_SPACE_EBS_GB;
+    this.maxSpaceEbsVolumeSizeGb = props.maxSpaceEbsVolumeSizeGb ?? DEFAULT_MAX_SPACE_EBS_GB;
+    validateSpaceStorage(this.spaceEbsVolumeSizeGb, this.maxSpaceEbsVolumeSizeGb);
+    this.spaceStorage = props.spaceEbsVolumeSizeGb !== undefined || props.maxSpaceEbsVolumeSizeGb !== undefined;
     if (props.privateSignIn) {
       if (!this.network) {
         invalid(NAME, 'privateSignIn', 'set without network', 'a network (SecureStudioVpc) to create the sign-in endpoints in');
@@ -362,6 +411,11 @@ export class StudioDomain extends Construct {
       lifecycleConfigArns: Lazy.list({ produce: () => this.lifecycleConfigArns[appType] }, { omitEmpty: true }),
       builtInLifecycleConfigArn: Lazy.string({ produce: () => this.builtInLifecycleConfigs[appType]?.attrStudioLifecycleConfigArn }),
       customImages: Lazy.any({ produce: () => this.customImages[appType].map(customImageProperty) }, { omitEmptyArray: true }),
+    });
+    const spaceStorageSettings = Lazy.any({
+      produce: () => this.spaceStorage ? {
+        defaultEbsStorageSettings: { defaultEbsVolumeSizeInGb: this.spaceEbsVolumeSizeGb, maximumEbsVolumeSizeInGb: this.maxSpaceEbsVolumeSizeGb },
+      } : undefined,
     });
     this.resource = new sagemaker.CfnDomain(this, 'Resource', {
       domainName: this.domainName,
@@ -384,11 +438,13 @@ export class StudioDomain extends Construct {
         jupyterLabAppSettings: appSettings(StudioAppType.JUPYTER_LAB),
         codeEditorAppSettings: appSettings(StudioAppType.CODE_EDITOR),
         sharingSettings: this.sharingSettings(props.notebookSharing),
+        spaceStorageSettings,
       },
       defaultSpaceSettings: {
         executionRole: props.defaultExecutionRole.roleArn,
         securityGroups: securityGroupIds,
         jupyterLabAppSettings: appSettings(StudioAppType.JUPYTER_LAB),
+        spaceStorageSettings,
       },
     });
     this.domainId = this.resource.attrDomainId;
@@ -457,7 +513,48 @@ export class StudioDomain extends Construct {
     });
     // Its apps must be gone before CloudFormation deletes the profile.
     this.teardown?.runBefore(profile);
+    this.addPrivateSpaces(scope, profile, options.privateSpaces);
     return profile;
+  }
+
+  /**
+   * The lifecycle configuration of the app type added with `spaceDefault`, if any: the
+   * default of the domain's private spaces.
+   */
+  public spaceDefaultLifecycleConfiguration(appType: StudioAppType): sagemaker.CfnStudioLifecycleConfig | undefined {
+    return this.spaceDefaultLifecycleConfigs[appType];
+  }
+
+  /**
+   * Records a private space of this domain: its name must be new, the domain's space storage
+   * settings go into the template, and with the domain teardown the space's apps are deleted
+   * before CloudFormation deletes the space.
+   *
+   * @internal
+   */
+  public _registerSpace(space: StudioPrivateSpace): void {
+    if (!isUnresolved(space.spaceName) && this.spaceNames.has(space.spaceName)) {
+      invalid('StudioPrivateSpace', 'spaceName', `a space named '${space.spaceName}' exists already in the domain`, 'a name unique in the domain');
+    }
+    this.spaceNames.add(space.spaceName);
+    this.spaceStorage = true;
+    this.teardown?.runBefore(space);
+  }
+
+  private addPrivateSpaces(scope: Construct, owner: StudioUserProfile, spaces?: StudioPrivateSpaces): void {
+    const appTypes = [
+      ...(spaces?.jupyterLab ? [StudioAppType.JUPYTER_LAB] : []),
+      ...(spaces?.codeEditor ? [StudioAppType.CODE_EDITOR] : []),
+    ];
+    if (spaces && appTypes.length === 0) {
+      invalid(NAME, 'addUserProfile', `privateSpaces of profile '${owner.userProfileName}' asks for no space`,
+        'jupyterLab: true, codeEditor: true or both, or no privateSpaces');
+    }
+    for (const appType of appTypes) {
+      new StudioPrivateSpace(scope, `Profile${owner.userProfileName}${appType}Space`, {
+        domain: this, owner, appType, ebsVolumeSizeGb: spaces?.ebsVolumeSizeGb,
+      });
+    }
   }
 
   /**
@@ -513,6 +610,11 @@ export class StudioDomain extends Construct {
     if (!isUnresolved(name) && this.lifecycleConfigNames.has(name)) {
       invalid(NAME, 'addLifecycleConfiguration', `a lifecycle configuration named '${name}' exists already`, 'a unique name');
     }
+    const spaceDefault = this.spaceDefaultLifecycleConfigs[appType];
+    if (options.spaceDefault && spaceDefault) {
+      invalid(NAME, 'addLifecycleConfiguration', `'${name}' is a second space default lifecycle configuration for ${appType} ` +
+        `(the first is '${spaceDefault.studioLifecycleConfigName}')`, 'one space default per app type');
+    }
     const builtIn = this.builtInLifecycleConfigs[appType];
     if (options.builtIn && builtIn) {
       invalid(NAME, 'addLifecycleConfiguration', `'${name}' is a second built-in lifecycle configuration for ${appType} ` +
@@ -536,6 +638,9 @@ export class StudioDomain extends Construct {
     this.lifecycleConfigArns[appType].push(config.attrStudioLifecycleConfigArn);
     if (options.builtIn) {
       this.builtInLifecycleConfigs[appType] = config;
+    }
+    if (options.spaceDefault) {
+      this.spaceDefaultLifecycleConfigs[appType] = config;
     }
     return config;
   }
@@ -709,4 +814,15 @@ function dockerSettings(access?: StudioDockerAccess): sagemaker.CfnDomain.Docker
   const trustedAccounts = access.trustedAccounts ?? [];
   checkTrustedAccounts(NAME, 'dockerAccess', trustedAccounts);
   return { enableDockerAccess: 'ENABLED', vpcOnlyTrustedAccounts: trustedAccounts.length > 0 ? trustedAccounts : undefined };
+}
+
+const DEFAULT_SPACE_EBS_GB = 5;
+const DEFAULT_MAX_SPACE_EBS_GB = 100;
+
+function validateSpaceStorage(size: number, max: number): void {
+  checkIntegerRange(NAME, 'spaceEbsVolumeSizeGb', size, MIN_SPACE_EBS_GB, MAX_SPACE_EBS_GB, 'GB');
+  checkIntegerRange(NAME, 'maxSpaceEbsVolumeSizeGb', max, MIN_SPACE_EBS_GB, MAX_SPACE_EBS_GB, 'GB');
+  if (!isUnresolved(size) && !isUnresolved(max) && size > max) {
+    invalid(NAME, 'spaceEbsVolumeSizeGb', `${size} GB is over maxSpaceEbsVolumeSizeGb (${max} GB)`, 'spaceEbsVolumeSizeGb <= maxSpaceEbsVolumeSizeGb');
+  }
 }

@@ -4,6 +4,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { checkSageMakerName, checkTagKey, checkTagValue, MAX_APP_SECURITY_GROUPS, MAX_SSO_USER_NAME_LENGTH, MAX_TAGS } from '../private/studio-validation';
 import { invalid, isUnresolved } from '../private/validation';
+import { StudioPrivateSpaces } from '../workspace/private-space';
 
 const NAME = 'StudioUserProfile';
 
@@ -62,6 +63,14 @@ export interface StudioUserProfileOptions {
    * @default - none (IAM domains)
    */
   readonly ssoUserName?: string;
+
+  /**
+   * Private spaces of the user, created with the profile, in the same stack (one more
+   * resource each), e.g. `{ jupyterLab: true, ebsVolumeSizeGb: 20 }`.
+   *
+   * @default - no private space: the user creates spaces in Studio
+   */
+  readonly privateSpaces?: StudioPrivateSpaces;
 }
 
 /**

@@ -20,8 +20,8 @@ export interface StudioUsersProps {
 /**
  * The user profiles of a StudioDomain, spread over up to 32 nested stacks so that the stack
  * of the domain holds none of them: each user costs two resources (the profile and, with
- * `ownSecurityGroup`, its security group) in a nested stack, and a nested stack costs one in
- * the parent. A user's nested stack is chosen by a hash of the lower-cased profile name
+ * `ownSecurityGroup`, its security group) and one per private space (`privateSpaces`) in a
+ * nested stack, and a nested stack costs one in the parent. A user's nested stack is chosen by a hash of the lower-cased profile name
  * alone (FNV-1a, modulo 32), so adding, removing or reordering other users never moves a
  * user to another nested stack, which would replace the profile. A nested stack is created
  * when its first user is added. A user whose name is a token (a parameter, an import) goes to
@@ -93,7 +93,8 @@ export class StudioUsers extends Construct {
       return resources <= MAX_STACK_RESOURCES ? [] : [
         `${NAME} addUser: nested stack ${stack.node.id} would hold ${resources} resources for ${users} users, ` +
         `over CloudFormation's ${MAX_STACK_RESOURCES}; the users of one domain are spread over ${USER_STACKS} nested stacks ` +
-        'by name, about 250 users each at most: give some of the users a second domain',
+        `by name, about ${Math.floor(MAX_STACK_RESOURCES * users / resources)} users each at ${+(resources / users).toFixed(2)} resources per user ` +
+        '(2 with ownSecurityGroup, 1 more per private space): give some of the users a second domain',
       ];
     });
   }

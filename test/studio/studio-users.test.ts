@@ -124,7 +124,8 @@ describe('StudioUsers', () => {
     const { stack } = build(crowded);
     expect(() => Template.fromStack(stack)).toThrow(
       "StudioUsers addUser: nested stack Stack03 would hold 502 resources for 251 users, over CloudFormation's 500; " +
-      'the users of one domain are spread over 32 nested stacks by name, about 250 users each at most: give some of the users a second domain');
+      'the users of one domain are spread over 32 nested stacks by name, about 250 users each at 2 resources per user ' +
+      '(2 with ownSecurityGroup, 1 more per private space): give some of the users a second domain');
   });
 
   test('with the domain teardown, the teardown waits for the nested stacks of the profiles', () => {
