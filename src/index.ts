@@ -14,3 +14,4 @@ export * from './supply/package-mirror';
 export * from './secure-studio';
 export * from './nag/sagemaker-studio-checks';
 export * from './compliance/studio-compliance-monitor';
+export * from './workspace/mlflow-tracking-server';

@@ -15,6 +15,7 @@ import { StudioAppType, StudioDomain } from './studio/studio-domain';
 import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
+import { MlflowTrackingServer } from './workspace/mlflow-tracking-server';
 
 const NAME = 'SecureStudio';
 const BUCKET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -213,6 +214,16 @@ export interface SecureStudioProps {
    * @default - true when internet-free (StudioEgress.NONE), false with egress
    */
   readonly packageMirror?: boolean;
+
+  /**
+   * Create an MLflow tracking server for the team (`MlflowTrackingServer`), with its
+   * artifacts in a VpceRestrictedBucket and the MLflow endpoint in the network: the data
+   * scientist, MLOps and job roles log and read runs, MLOps manages the model registry, and
+   * the personas open the MLflow UI only from the network. Tune it through the `mlflow` field.
+   *
+   * @default false
+   */
+  readonly mlflow?: boolean;
 }
 
 /**
@@ -248,6 +259,8 @@ export class SecureStudio extends Construct {
   public readonly studioUsers: StudioUsers;
   /** The package mirror, unless turned off (`packageMirror`). */
   public readonly packageMirror?: StudioPackageMirror;
+  /** The team's MLflow tracking server, with `mlflow: true`. */
+  public readonly mlflow?: MlflowTrackingServer;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -294,6 +307,7 @@ export class SecureStudio extends Construct {
       this.domain.addLifecycleConfiguration(`${prefix}-ca-codeeditor`, StudioAppType.CODE_EDITOR, this.firewall.caTrustScript);
     }
     this.packageMirror = this.createPackageMirror(props.packageMirror ?? egress.mode === StudioEgressMode.NONE, removalPolicy);
+    this.mlflow = props.mlflow ? this.createMlflow(removalPolicy) : undefined;
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -337,6 +351,24 @@ export class SecureStudio extends Construct {
     }
     mirror.configureDomain(this.domain);
     return mirror;
+  }
+
+  private createMlflow(removalPolicy: RemovalPolicy): MlflowTrackingServer {
+    const { dataScientistRole, mlopsRole, jobRole } = this.personas;
+    const mlflow = new MlflowTrackingServer(this, 'Mlflow', {
+      network: this.network,
+      team: this.personas.team,
+      teamTagKey: this.personas.teamTagKey,
+      removalPolicy,
+    });
+    for (const role of [dataScientistRole, mlopsRole, jobRole]) {
+      mlflow.grantLogAndRead(role);
+    }
+    mlflow.grantManageModels(mlopsRole);
+    for (const role of [dataScientistRole, mlopsRole]) {
+      mlflow.grantSignIn(role, { sourceVpcs: [this.network.vpc] });
+    }
+    return mlflow;
   }
 
   /**

@@ -12,6 +12,7 @@ import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { createServiceScopedKey } from '../private/service-scoped-key';
+import { signInSourceCondition } from '../private/sign-in-sources';
 import { invalid } from '../private/validation';
 
 const NAME = 'StudioDomain';
@@ -402,15 +403,7 @@ export class StudioDomain extends Construct {
     if (options.profiles.length === 0) {
       invalid(NAME, 'createSignInPolicy', 'no profiles given', 'at least one profile of this domain');
     }
-    const sources = [
-      options.sourceVpcEndpoints && { StringEquals: { 'aws:SourceVpce': options.sourceVpcEndpoints.map((e) => e.vpcEndpointId) } },
-      options.sourceVpcs && { StringEquals: { 'aws:SourceVpc': options.sourceVpcs.map((v) => v.vpcId) } },
-      options.sourceIpRanges && { IpAddress: { 'aws:SourceIp': options.sourceIpRanges } },
-    ].filter((condition) => condition !== undefined);
-    if (sources.length !== 1) {
-      invalid(NAME, 'createSignInPolicy', `${sources.length} kinds of source given`,
-        'exactly one of sourceVpcEndpoints, sourceVpcs or sourceIpRanges');
-    }
+    const source = signInSourceCondition(NAME, 'createSignInPolicy', options);
     return new iam.ManagedPolicy(this, id, {
       description: `Studio sign-in to ${this.node.path} as ${options.profiles.map((p) => p.userProfileName).join(', ')}`,
       roles: options.roles,
@@ -418,7 +411,7 @@ export class StudioDomain extends Construct {
         sid: 'SignInAsOwnProfilesFromTheNetwork',
         actions: ['sagemaker:CreatePresignedDomainUrl'],
         resources: options.profiles.map((profile) => profile.userProfileArn),
-        conditions: sources[0],
+        conditions: source,
       })],
     });
   }
