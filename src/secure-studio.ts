@@ -359,6 +359,9 @@ export class SecureStudio extends Construct {
       network: this.network,
       team: this.personas.team,
       teamTagKey: this.personas.teamTagKey,
+      // The data buckets' key and log bucket: the roles already use the key, and no new key or log bucket is paid for.
+      encryptionKey: this.buckets[0].encryptionKey,
+      serverAccessLogsBucket: this.buckets[0].serverAccessLogsBucket,
       removalPolicy,
     });
     for (const role of [dataScientistRole, mlopsRole, jobRole]) {

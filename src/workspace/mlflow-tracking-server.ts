@@ -24,27 +24,23 @@ const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]
 
 /**
  * Experiments, runs, their metrics, parameters, tags, inputs and outputs, logged models
- * and traces: what a data scientist logs and reads. Every action is authorized on the
- * tracking server as a whole (the only resource type of `sagemaker-mlflow`).
+ * and traces: what a data scientist logs and reads, and reading the model registry. Every
+ * action is authorized on the tracking server as a whole (the only resource type of
+ * `sagemaker-mlflow`). The families keep the persona policies within the IAM size quota:
+ * `Get*`, `Search*` and `List*` are the service's read and list actions, `Log*` logs to
+ * runs and logged models.
  */
 const LOG_AND_READ_ACTIONS = [
-  'CreateExperiment', 'UpdateExperiment', 'SetExperimentTag', 'GetExperiment', 'GetExperimentByName', 'SearchExperiments',
-  'CreateRun', 'UpdateRun', 'DeleteRun', 'RestoreRun', 'GetRun', 'SearchRuns', 'GetMetricHistory', 'ListArtifacts',
-  'LogMetric', 'LogParam', 'LogBatch', 'LogInputs', 'LogOutputs', 'LogModel', 'SetTag', 'DeleteTag',
-  'FinalizeLoggedModel', 'GetLoggedModel', 'SearchLoggedModels', 'ListLoggedModelArtifacts', 'LogLoggedModelParams', 'SetLoggedModelTags',
-  'StartTrace', 'EndTrace', 'GetTraceInfo', 'SearchTraces', 'SetTraceTag',
-  // The model registry, read-only.
-  'GetRegisteredModel', 'SearchRegisteredModels', 'GetLatestModelVersions', 'GetModelVersion', 'GetModelVersionByAlias',
-  'SearchModelVersions', 'GetDownloadURIForModelVersionArtifacts',
+  'Get*', 'Search*', 'List*', 'Log*',
+  'CreateExperiment', 'UpdateExperiment', 'SetExperimentTag', 'CreateRun', 'UpdateRun', 'DeleteRun', 'RestoreRun', 'SetTag', 'DeleteTag',
+  'FinalizeLoggedModel', 'SetLoggedModelTags', 'StartTrace', 'EndTrace', 'SetTraceTag',
 ].map((action) => `sagemaker-mlflow:${action}`);
 
-/** Registering, changing and removing models in the server's model registry. */
-const MANAGE_MODELS_ACTIONS = [
-  'CreateRegisteredModel', 'UpdateRegisteredModel', 'RenameRegisteredModel', 'DeleteRegisteredModel',
-  'SetRegisteredModelTag', 'DeleteRegisteredModelTag', 'SetRegisteredModelAlias', 'DeleteRegisteredModelAlias',
-  'CreateModelVersion', 'UpdateModelVersion', 'DeleteModelVersion', 'SetModelVersionTag', 'DeleteModelVersionTag',
-  'TransitionModelVersionStage',
-].map((action) => `sagemaker-mlflow:${action}`);
+/**
+ * Registering, changing, aliasing, transitioning and removing registered models and model
+ * versions: every action whose name holds `RegisteredModel` or `ModelVersion`.
+ */
+const MANAGE_MODELS_ACTIONS = ['*RegisteredModel*', '*ModelVersion*'].map((action) => `sagemaker-mlflow:${action}`);
 
 /**
  * The size of an MLflow tracking server (`TrackingServerSize`). AWS suggests Small for
@@ -147,7 +143,8 @@ export interface MlflowTrackingServerProps {
   readonly serverAccessLogsBucket?: s3.IBucket;
 
   /**
-   * What happens to the artifact bucket, its key and log bucket when they leave the stack.
+   * What happens to the tracking server (with the runs' metadata), the artifact bucket, and
+   * the key and log bucket it creates, when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -256,6 +253,8 @@ export class MlflowTrackingServer extends Construct {
       weeklyMaintenanceWindowStart: props.weeklyMaintenanceWindowStart,
       automaticModelRegistration: false,
     });
+    // The server holds the runs' metadata (its backend store): data, kept like the artifacts.
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     // SageMaker checks the artifact store with the role when it creates the server.
     this.resource.node.addDependency(rolePolicy);
     if (props.team !== undefined) {
@@ -306,7 +305,9 @@ export class MlflowTrackingServer extends Construct {
   }
 
   private grantOnServer(grantee: iam.IGrantable, actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.trackingServerArn] });
+    return acknowledgeGrant(iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.trackingServerArn] }),
+      'The action families name sagemaker-mlflow actions of one kind (reads, run logging, or the model registry), ' +
+      'on this one tracking server.');
   }
 }
 

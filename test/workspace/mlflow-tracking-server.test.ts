@@ -1,4 +1,4 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import {
@@ -26,6 +26,12 @@ describe('MlflowTrackingServer', () => {
       RoleArn: { 'Fn::GetAtt': [logicalId(stack, server.role as any), 'Arn'] },
       Tags: [{ Key: 'team', Value: 'fraud' }],
     });
+  });
+
+  test('keeps the server (the runs) and the artifacts when they leave the stack, unless told otherwise', () => {
+    build().template().hasResource('AWS::SageMaker::MlflowTrackingServer', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    build().template().hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    build({ removalPolicy: RemovalPolicy.DESTROY }).template().hasResource('AWS::SageMaker::MlflowTrackingServer', { DeletionPolicy: 'Delete' });
   });
 
   test('the role trusts only SageMaker acting for this account', () => {
@@ -128,7 +134,7 @@ describe('MlflowTrackingServer', () => {
       Roles: [{ Ref: stack.getLogicalId((personas.dataScientistRole as any).node.defaultChild) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['sagemaker-mlflow:GetRun', 'sagemaker-mlflow:SearchRuns', 'sagemaker-mlflow:LogMetric']), Resource: serverArn }),
+          Match.objectLike({ Action: Match.arrayWith(['sagemaker-mlflow:Get*', 'sagemaker-mlflow:Search*', 'sagemaker-mlflow:Log*']), Resource: serverArn }),
           Match.objectLike({
             Action: 'sagemaker:CreatePresignedMlflowTrackingServerUrl', Resource: serverArn,
             Condition: { StringEquals: { 'aws:SourceVpc': [{ Ref: stack.getLogicalId(network.vpc.node.defaultChild as any) }] } },
@@ -139,7 +145,7 @@ describe('MlflowTrackingServer', () => {
     });
     const statements = Object.values<any>(t.findResources('AWS::IAM::ManagedPolicy'))
       .flatMap((r) => r.Properties.PolicyDocument.Statement.map((s: any) => ({ roles: JSON.stringify(r.Properties.Roles), actions: [s.Action].flat() })));
-    const holders = statements.filter((s) => s.actions.includes('sagemaker-mlflow:CreateRegisteredModel')).map((s) => s.roles);
+    const holders = statements.filter((s) => s.actions.includes('sagemaker-mlflow:*RegisteredModel*')).map((s) => s.roles);
     expect(holders).toEqual([JSON.stringify([{ Ref: stack.getLogicalId((personas.mlopsRole as any).node.defaultChild) }])]);
   });
 
