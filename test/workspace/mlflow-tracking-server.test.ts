@@ -59,7 +59,8 @@ describe('MlflowTrackingServer', () => {
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       { Sid: 'ListArtifactBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
       {
-        Sid: 'ReadWriteArtifacts', Effect: 'Allow',
+        Sid: 'ReadWriteArtifacts',
+        Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
       },
@@ -136,7 +137,8 @@ describe('MlflowTrackingServer', () => {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: Match.arrayWith(['sagemaker-mlflow:Get*', 'sagemaker-mlflow:Search*', 'sagemaker-mlflow:Log*']), Resource: serverArn }),
           Match.objectLike({
-            Action: 'sagemaker:CreatePresignedMlflowTrackingServerUrl', Resource: serverArn,
+            Action: 'sagemaker:CreatePresignedMlflowTrackingServerUrl',
+            Resource: serverArn,
             Condition: { StringEquals: { 'aws:SourceVpc': [{ Ref: stack.getLogicalId(network.vpc.node.defaultChild as any) }] } },
           }),
           Match.objectLike({ Action: 'sagemaker-mlflow:AccessUI', Resource: '*' }),
@@ -144,7 +146,8 @@ describe('MlflowTrackingServer', () => {
       },
     });
     const statements = Object.values<any>(t.findResources('AWS::IAM::ManagedPolicy'))
-      .flatMap((r) => r.Properties.PolicyDocument.Statement.map((s: any) => ({ roles: JSON.stringify(r.Properties.Roles), actions: [s.Action].flat() })));
+      .flatMap((r) => r.Properties.PolicyDocument.Statement
+        .map((s: any) => ({ roles: JSON.stringify(r.Properties.Roles), actions: [s.Action].flat() })));
     const holders = statements.filter((s) => s.actions.includes('sagemaker-mlflow:*RegisteredModel*')).map((s) => s.roles);
     expect(holders).toEqual([JSON.stringify([{ Ref: stack.getLogicalId((personas.mlopsRole as any).node.defaultChild) }])]);
   });
