@@ -9,11 +9,15 @@ import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profi
 import { DomainTeardown } from './teardown/domain-teardown';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
+import { acknowledgeFindings } from '../private/acknowledge';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
+import { mlflowSignInStatements } from '../private/mlflow-sign-in';
 import { createServiceScopedKey } from '../private/service-scoped-key';
 import { signInSourceCondition } from '../private/sign-in-sources';
 import { invalid } from '../private/validation';
+import { wildcardFindingIds } from '../private/wildcard-findings';
+import { MlflowTrackingServer } from '../workspace/mlflow-tracking-server';
 
 const NAME = 'StudioDomain';
 /** SageMaker's pattern for domain and user-profile names. */
@@ -99,6 +103,14 @@ export interface StudioSignInOptions {
    * @default - attached to nothing; attach it yourself
    */
   readonly roles?: iam.IRole[];
+  /**
+   * MLflow tracking servers whose UI the holder may open too
+   * (`CreatePresignedMlflowTrackingServerUrl`, and `sagemaker-mlflow:AccessUI`), under the
+   * same source restriction as Studio.
+   *
+   * @default - no MLflow UI
+   */
+  readonly mlflowTrackingServers?: MlflowTrackingServer[];
 }
 
 /**
@@ -404,7 +416,8 @@ export class StudioDomain extends Construct {
       invalid(NAME, 'createSignInPolicy', 'no profiles given', 'at least one profile of this domain');
     }
     const source = signInSourceCondition(NAME, 'createSignInPolicy', options);
-    return new iam.ManagedPolicy(this, id, {
+    const mlflow = mlflowSignInStatements((options.mlflowTrackingServers ?? []).map((server) => server.trackingServerArn), source);
+    const policy = new iam.ManagedPolicy(this, id, {
       description: `Studio sign-in to ${this.node.path} as ${options.profiles.map((p) => p.userProfileName).join(', ')}`,
       roles: options.roles,
       statements: [new iam.PolicyStatement({
@@ -412,8 +425,14 @@ export class StudioDomain extends Construct {
         actions: ['sagemaker:CreatePresignedDomainUrl'],
         resources: options.profiles.map((profile) => profile.userProfileArn),
         conditions: source,
-      })],
+      }), ...mlflow.map(({ statement }) => statement)],
     });
+    for (const { statement, wildcardReason } of mlflow) {
+      if (wildcardReason) {
+        acknowledgeFindings(policy, wildcardReason, wildcardFindingIds(policy, statement));
+      }
+    }
+    return policy;
   }
 
   /**

@@ -8,6 +8,7 @@ import { Construct, Dependable } from 'constructs';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
 import { acknowledgeFindings } from '../private/acknowledge';
+import { mlflowSignInStatements } from '../private/mlflow-sign-in';
 import { allow, createScopedPolicy } from '../private/scoped-policy';
 import { signInSourceCondition } from '../private/sign-in-sources';
 import { checkPattern, invalid } from '../private/validation';
@@ -294,14 +295,14 @@ export class MlflowTrackingServer extends Construct {
    */
   public grantSignIn(grantee: iam.IGrantable, options: MlflowSignInOptions): iam.Grant {
     const condition = signInSourceCondition(NAME, 'grantSignIn', options);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:CreatePresignedMlflowTrackingServerUrl'],
-      resourceArns: [this.trackingServerArn],
-      conditions: condition,
-    }).combine(acknowledgeGrant(iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker-mlflow:AccessUI'], resourceArns: ['*'] }),
-      'sagemaker-mlflow:AccessUI supports no resource-level permissions, so its resource must be *; the UI opens only with ' +
-      'a presigned URL, which is granted for this tracking server alone.'));
+    return mlflowSignInStatements([this.trackingServerArn], condition)
+      .map(({ statement, wildcardReason }) => {
+        const grant = iam.Grant.addToPrincipal({
+          grantee, actions: statement.actions, resourceArns: statement.resources, conditions: statement.conditions,
+        });
+        return wildcardReason ? acknowledgeGrant(grant, wildcardReason) : grant;
+      })
+      .reduce((all, grant) => all.combine(grant));
   }
 
   private grantOnServer(grantee: iam.IGrantable, actions: string[]): iam.Grant {

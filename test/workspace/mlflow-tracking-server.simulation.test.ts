@@ -2,7 +2,7 @@ import { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { MlflowTrackingServer, PersonaRoles, SecureStudioVpc } from '../../src';
+import { MlflowTrackingServer, PersonaRoles, SecureStudioVpc, StudioDomain, StudioEndpointService } from '../../src';
 import { concretize, SAMPLE_ACCOUNT, SAMPLE_REGION, simulate } from '../helpers/iam-simulation';
 import { agnosticStack } from '../helpers/stacks';
 
@@ -28,6 +28,12 @@ function team(name: string, id: string) {
 }
 const a = team('fraud', 'TeamA');
 const b = team('pricing', 'TeamB');
+// A person who opens Studio as alice with a sign-in policy, and team A's MLflow UI under the same restriction.
+const domain = new StudioDomain(stack, 'Domain', { network, defaultExecutionRole: a.personas.defaultRole });
+const alice = domain.addUserProfile('alice', { executionRole: a.personas.dataScientistRole });
+const API_ENDPOINT = network.findInterfaceEndpoint(StudioEndpointService.SAGEMAKER_API)!;
+const human = new iam.Role(stack, 'AliceHuman', { assumedBy: new iam.AccountRootPrincipal() });
+domain.createSignInPolicy('AliceSignIn', { profiles: [alice], sourceVpcEndpoints: [API_ENDPOINT], roles: [human], mlflowTrackingServers: [a.server] });
 const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
 
 const ENDPOINT = 'vpce-0studio0000000001';
@@ -47,6 +53,7 @@ for (const [id, resource] of Object.entries(resources)) {
     'AWS::KMS::Key': `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:key/${id}`,
     'AWS::S3::Bucket': `arn:aws:s3:::${name}`,
   }[resource.Type as string] ?? `arn:aws:sample:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:${name}`;
+  SAMPLE_IDS[`${id}.UserProfileArn`] = `arn:aws:sagemaker:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:user-profile/d-sample/${name}`;
   SAMPLE_IDS[`${id}.TrackingServerArn`] = `arn:aws:sagemaker:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:mlflow-tracking-server/${name}`;
   for (const attribute of ['GroupId', 'Id', 'VpcId']) {
     SAMPLE_IDS[`${id}.${attribute}`] = `${name}-${attribute.toLowerCase()}`;
@@ -119,6 +126,22 @@ describe('MlflowTrackingServer simulation', () => {
     expect(await mlflowCall(a.personas.dataScientistRole, action, a.server)).toBe('ImplicitlyDenied');
     expect(await mlflowCall(a.personas.dataScientistRole, action, a.server, { 'aws:SourceVpc': 'vpc-0elsewhere000000001' })).toBe('ImplicitlyDenied');
     expect(await mlflowCall(a.personas.dataScientistRole, action, b.server, { 'aws:SourceVpc': VPC })).toBe('ImplicitlyDenied');
+  });
+
+  test('the Studio sign-in policy opens the MLflow UI of the given server under the same restriction as Studio', async () => {
+    const action = 'sagemaker:CreatePresignedMlflowTrackingServerUrl';
+    expect(await mlflowCall(human, action, a.server, { 'aws:SourceVpce': ENDPOINT })).toBe('Allowed');
+    expect(await mlflowCall(human, action, a.server, { 'aws:SourceVpce': 'vpce-0elsewhere00000001' })).toBe('ImplicitlyDenied');
+    expect(await mlflowCall(human, action, a.server)).toBe('ImplicitlyDenied');
+    expect(await mlflowCall(human, action, b.server, { 'aws:SourceVpce': ENDPOINT })).toBe('ImplicitlyDenied');
+    // Studio itself, for comparison: the same source decides.
+    const aliceArn = SAMPLE_IDS[`${logicalId(alice.node.defaultChild as IConstruct)}.UserProfileArn`];
+    const studioSignIn = (context: Record<string, string>) => simulate({
+      principal: arnOf(human), action: 'sagemaker:CreatePresignedDomainUrl', identityPolicies: policiesOf(human), resource: aliceArn, context,
+    });
+    expect(await studioSignIn({ 'aws:SourceVpce': ENDPOINT })).toBe('Allowed');
+    expect(await studioSignIn({})).toBe('ImplicitlyDenied');
+    expect(await mlflowCall(human, 'sagemaker-mlflow:GetRun', a.server)).toBe('ImplicitlyDenied');
   });
 
   test("a data scientist reads and writes the team's artifacts through the S3 endpoint, never from outside it", async () => {
