@@ -281,8 +281,9 @@ export class MlflowTrackingServer extends Construct {
   }
 
   /**
-   * Lets the grantee register, change, alias and delete models and model versions in this
-   * server's model registry. Combine with `grantLogAndRead` to read them too.
+   * Lets the grantee register, change, alias, transition and delete models and model
+   * versions in this server's model registry (every registry action, reads included). Runs
+   * and artifacts need `grantLogAndRead`.
    */
   public grantManageModels(grantee: iam.IGrantable): iam.Grant {
     return this.grantOnServer(grantee, MANAGE_MODELS_ACTIONS);
