@@ -16,3 +16,4 @@ export * from './workspace/approved-images';
 export * from './secure-studio';
 export * from './nag/sagemaker-studio-checks';
 export * from './compliance/studio-compliance-monitor';
+export * from './workspace/mlflow-tracking-server';

@@ -23,6 +23,7 @@ import { StudioUserProfile } from './studio/studio-user-profile';
 import { StudioUsers } from './studio/studio-users';
 import { StudioPackageMirror } from './supply/package-mirror';
 import { StudioImageCatalog } from './workspace/approved-images';
+import { MlflowTrackingServer } from './workspace/mlflow-tracking-server';
 import { StudioPrivateSpaces } from './workspace/private-space';
 
 const NAME = 'SecureStudio';
@@ -269,6 +270,16 @@ export interface SecureStudioProps {
    * @default - Docker access disabled
    */
   readonly dockerAccess?: StudioDockerAccess;
+
+  /**
+   * Create an MLflow tracking server for the team (`MlflowTrackingServer`), with its
+   * artifacts in a VpceRestrictedBucket and the MLflow endpoint in the network: the data
+   * scientist, MLOps and job roles log and read runs, MLOps manages the model registry, and
+   * the personas open the MLflow UI only from the network. Tune it through the `mlflow` field.
+   *
+   * @default false
+   */
+  readonly mlflow?: boolean;
 }
 
 /**
@@ -309,6 +320,8 @@ export class SecureStudio extends Construct {
 
   /** The data buckets by the name they were given. */
   private readonly bucketsByName = new Map<string, VpceRestrictedBucket>();
+  /** The team's MLflow tracking server, with `mlflow: true`. */
+  public readonly mlflow?: MlflowTrackingServer;
 
   constructor(scope: Construct, id: string, props: SecureStudioProps) {
     super(scope, id);
@@ -360,6 +373,7 @@ export class SecureStudio extends Construct {
     }
     this.packageMirror = this.createPackageMirror(packageMirrorEnabled(props), removalPolicy);
     this.imageCatalog = props.customImages ? this.createImageCatalog(removalPolicy) : undefined;
+    this.mlflow = props.mlflow ? this.createMlflow(removalPolicy) : undefined;
     this.studioUsers = new StudioUsers(this, 'Users', { domain: this.domain });
     this.userProfiles = (props.users ?? []).map((user) => this.studioUsers.addUser(user.name, {
       executionRole: this.personaRole(user.persona),
@@ -403,6 +417,27 @@ export class SecureStudio extends Construct {
       catalog.restrictPulls(role);
     }
     return catalog;
+  }
+
+  private createMlflow(removalPolicy: RemovalPolicy): MlflowTrackingServer {
+    const { dataScientistRole, mlopsRole, jobRole } = this.personas;
+    const mlflow = new MlflowTrackingServer(this, 'Mlflow', {
+      network: this.network,
+      team: this.personas.team,
+      teamTagKey: this.personas.teamTagKey,
+      // The data buckets' key and log bucket: the roles already use the key, and no new key or log bucket is paid for.
+      encryptionKey: this.buckets[0].encryptionKey,
+      serverAccessLogsBucket: this.buckets[0].serverAccessLogsBucket,
+      removalPolicy,
+    });
+    for (const role of [dataScientistRole, mlopsRole, jobRole]) {
+      mlflow.grantLogAndRead(role);
+    }
+    mlflow.grantManageModels(mlopsRole);
+    for (const role of [dataScientistRole, mlopsRole]) {
+      mlflow.grantSignIn(role, { sourceVpcs: [this.network.vpc] });
+    }
+    return mlflow;
   }
 
   /**

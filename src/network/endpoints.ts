@@ -33,6 +33,11 @@ export class StudioEndpointService {
   public static readonly SAGEMAKER_STUDIO = new StudioEndpointService('SageMakerStudio', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_STUDIO, true);
   /** The notebook UI, for private access to notebook instances (`aws.sagemaker.<region>.notebook`). */
   public static readonly SAGEMAKER_NOTEBOOK = new StudioEndpointService('SageMakerNotebook', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_NOTEBOOK, true);
+  /**
+   * SageMaker AI with MLflow, the tracking servers' API and UI (`aws.sagemaker.<region>.experiments`).
+   * It accepts an endpoint policy (docs/decisions/080-mlflow-tracking.md).
+   */
+  public static readonly SAGEMAKER_MLFLOW = new StudioEndpointService('SageMakerMlflow', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_EXPERIMENTS, true);
   /** Amazon Athena, used by Canvas and Data Wrangler (`com.amazonaws.<region>.athena`). */
   public static readonly ATHENA = new StudioEndpointService('Athena', ec2.InterfaceVpcEndpointAwsService.ATHENA, true);
   /** AWS Glue, used by Canvas and Data Wrangler (`com.amazonaws.<region>.glue`). */
@@ -153,6 +158,13 @@ export class StudioEndpointSet {
 
   /** The notebook instance UI endpoint. */
   public static readonly NOTEBOOK = new StudioEndpointSet([StudioEndpointService.SAGEMAKER_NOTEBOOK]);
+
+  /**
+   * SageMaker AI with MLflow, for `MlflowTrackingServer`: the MLflow SDK and the tracking
+   * server's UI reach the server through it. The presigned URL of the UI comes from the
+   * SageMaker API endpoint (in the core set).
+   */
+  public static readonly MLFLOW = new StudioEndpointSet([StudioEndpointService.SAGEMAKER_MLFLOW]);
 
   /**
    * AWS CodeArtifact API and repositories, for a package mirror (`StudioPackageMirror`)

@@ -9,16 +9,21 @@ import { StudioUserProfile, StudioUserProfileOptions } from './studio-user-profi
 import { DomainTeardown } from './teardown/domain-teardown';
 import { StudioEndpointService, StudioEndpointSet } from '../network/endpoints';
 import { SecureStudioVpc } from '../network/secure-studio-vpc';
+import { acknowledgeFindings } from '../private/acknowledge';
 import { ADDRESSES_PER_STUDIO_USER } from '../private/aws-limits';
 import { lifecycleContentLength, STUDIO_LIFECYCLE_CONFIG_MAX_CHARACTERS } from '../private/ca-trust-script';
 import { checkAppImageConfigName, checkImageName, checkTrustedAccounts, ImageLimits } from '../private/image-names';
+import { mlflowSignInStatements } from '../private/mlflow-sign-in';
 import { createServiceScopedKey } from '../private/service-scoped-key';
+import { signInSourceCondition } from '../private/sign-in-sources';
 import { MAX_SPACE_EBS_GB, MIN_SPACE_EBS_GB } from '../private/space-limits';
 import {
-  checkCidrList, checkSageMakerName, checkTagKey, checkTagValue,
+  checkSageMakerName, checkTagKey, checkTagValue,
   DEFAULT_MAX_IDLE_MINUTES, MAX_APP_SECURITY_GROUPS, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
 } from '../private/studio-validation';
 import { checkIntegerRange, checkRegionalArn, invalid, isUnresolved } from '../private/validation';
+import { wildcardFindingIds } from '../private/wildcard-findings';
+import { MlflowTrackingServer } from '../workspace/mlflow-tracking-server';
 import { StudioPrivateSpace, StudioPrivateSpaces } from '../workspace/private-space';
 
 const NAME = 'StudioDomain';
@@ -105,6 +110,14 @@ export interface StudioSignInOptions {
    * @default - attached to nothing; attach it yourself
    */
   readonly roles?: iam.IRole[];
+  /**
+   * MLflow tracking servers whose UI the holder may open too
+   * (`CreatePresignedMlflowTrackingServerUrl`, and `sagemaker-mlflow:AccessUI`), under the
+   * same source restriction as Studio.
+   *
+   * @default - no MLflow UI
+   */
+  readonly mlflowTrackingServers?: MlflowTrackingServer[];
 }
 
 /**
@@ -573,30 +586,24 @@ export class StudioDomain extends Construct {
     if (foreign) {
       invalid(NAME, 'profiles', `profile '${foreign.userProfileName}' belongs to another domain`, 'profiles added to this domain');
     }
-    checkNotEmpty('sourceVpcEndpoints', options.sourceVpcEndpoints, 'interface endpoints');
-    checkNotEmpty('sourceVpcs', options.sourceVpcs, 'VPCs');
-    if (options.sourceIpRanges) {
-      checkCidrList(NAME, 'sourceIpRanges', options.sourceIpRanges);
-    }
-    const sources = [
-      options.sourceVpcEndpoints && { StringEquals: { 'aws:SourceVpce': options.sourceVpcEndpoints.map((e) => e.vpcEndpointId) } },
-      options.sourceVpcs && { StringEquals: { 'aws:SourceVpc': options.sourceVpcs.map((v) => v.vpcId) } },
-      options.sourceIpRanges && { IpAddress: { 'aws:SourceIp': options.sourceIpRanges } },
-    ].filter((condition) => condition !== undefined);
-    if (sources.length !== 1) {
-      invalid(NAME, 'createSignInPolicy', `${sources.length} kinds of source given`,
-        'exactly one of sourceVpcEndpoints, sourceVpcs or sourceIpRanges');
-    }
-    return new iam.ManagedPolicy(this, id, {
+    const source = signInSourceCondition(NAME, 'createSignInPolicy', options);
+    const mlflow = mlflowSignInStatements((options.mlflowTrackingServers ?? []).map((server) => server.trackingServerArn), source);
+    const policy = new iam.ManagedPolicy(this, id, {
       description: `Studio sign-in to ${this.node.path} as ${options.profiles.map((p) => p.userProfileName).join(', ')}`,
       roles: options.roles,
       statements: [new iam.PolicyStatement({
         sid: 'SignInAsOwnProfilesFromTheNetwork',
         actions: ['sagemaker:CreatePresignedDomainUrl'],
         resources: options.profiles.map((profile) => profile.userProfileArn),
-        conditions: sources[0],
-      })],
+        conditions: source,
+      }), ...mlflow.map(({ statement }) => statement)],
     });
+    for (const { statement, wildcardReason } of mlflow) {
+      if (wildcardReason) {
+        acknowledgeFindings(policy, wildcardReason, wildcardFindingIds(policy, statement));
+      }
+    }
+    return policy;
   }
 
   /**
@@ -763,12 +770,6 @@ function domainPlacement(props: StudioDomainProps): DomainPlacement {
     invalid(NAME, 'subnets', `the selection holds ${subnetIds.length} subnets of vpc`, `1 to ${MAX_DOMAIN_SUBNETS} subnets`);
   }
   return { vpc: props.vpc, subnetIds, securityGroups, userAppSecurityGroups: securityGroups };
-}
-
-function checkNotEmpty(prop: string, values: readonly unknown[] | undefined, what: string): void {
-  if (values !== undefined && values.length === 0) {
-    invalid(NAME, prop, 'an empty list (a condition on no value matches no request)', `at least one of the ${what} to allow sign-in from, or leave ${prop} out`);
-  }
 }
 
 /**
