@@ -51,11 +51,35 @@ export class SecureStudioFirewall extends Stack {
   }
 }
 
+/**
+ * Internet-free, with the workspaces of issue 19 turned on: an MLflow tracking server for the
+ * team, a private JupyterLab and Code Editor space per user (shared spaces refused), and an
+ * image catalog whose approved image the domain offers.
+ */
+export class SecureStudioWorkspaces extends Stack {
+  public readonly studio: SecureStudio;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.studio = new SecureStudio(this, 'Studio', {
+      team: TEAM,
+      dataBuckets: DATA_BUCKETS,
+      users: USERS,
+      mlflow: true,
+      privateSpaces: { jupyterLab: true, codeEditor: true },
+      allowSharedSpaces: false,
+      customImages: true,
+    });
+    this.studio.imageCatalog!.addImage('team-pytorch', { tag: '2026.11.1' });
+  }
+}
+
 /** Builds the example app with the four cdk-nag packs and this library's SageMakerStudio pack registered. */
 export function buildExampleApp(outdir: string): App {
   const app = new App({ outdir });
   new SecureStudioIsolated(app, 'SecureStudioIsolated');
   new SecureStudioFirewall(app, 'SecureStudioFirewall', { env: { region: 'eu-west-1' } });
+  new SecureStudioWorkspaces(app, 'SecureStudioWorkspaces');
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),

@@ -1,4 +1,4 @@
-"""The reference environment in Python: the same two stacks as examples/app.ts.
+"""The reference environment in Python: the same three stacks as examples/app.ts.
 
 Usage: python app.py [OUTDIR]  (in a venv with requirements.txt and the wheel in dist/python)
 Without OUTDIR the app synthesizes into $CDK_OUTDIR (set by the CDK CLI) or cdk.out/.
@@ -11,7 +11,7 @@ from typing import Optional
 import aws_cdk as cdk
 from constructs import Construct
 
-from cdk_secure_studio import SecureStudio, StudioEgress, StudioPersona, StudioUser
+from cdk_secure_studio import SecureStudio, StudioEgress, StudioPersona, StudioPrivateSpaces, StudioUser
 
 TEAM = "ml-platform"
 DATA_BUCKETS = ["data", "models"]
@@ -53,10 +53,30 @@ class SecureStudioFirewall(cdk.Stack):
         )
 
 
+class SecureStudioWorkspaces(cdk.Stack):
+    """Internet-free, with MLflow, a private JupyterLab and Code Editor space per user, and approved images."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.studio = SecureStudio(
+            self,
+            "Studio",
+            team=TEAM,
+            data_buckets=DATA_BUCKETS,
+            users=USERS,
+            mlflow=True,
+            private_spaces=StudioPrivateSpaces(jupyter_lab=True, code_editor=True),
+            allow_shared_spaces=False,
+            custom_images=True,
+        )
+        self.studio.image_catalog.add_image("team-pytorch", tag="2026.11.1")
+
+
 def build_app(outdir: Optional[str] = None) -> cdk.App:
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
     SecureStudioIsolated(app, "SecureStudioIsolated")
     SecureStudioFirewall(app, "SecureStudioFirewall", env=cdk.Environment(region="eu-west-1"))
+    SecureStudioWorkspaces(app, "SecureStudioWorkspaces")
     return app
 
 

@@ -4,7 +4,9 @@ import java.util.List;
 
 import io.github.cdksecurestudio.SecureStudio;
 import io.github.cdksecurestudio.StudioEgress;
+import io.github.cdksecurestudio.StudioImageOptions;
 import io.github.cdksecurestudio.StudioPersona;
+import io.github.cdksecurestudio.StudioPrivateSpaces;
 import io.github.cdksecurestudio.StudioUser;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.cxapi.CloudAssembly;
@@ -15,7 +17,7 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 import software.constructs.Construct;
 
 /**
- * The reference environment in Java: the same two stacks as examples/app.ts.
+ * The reference environment in Java: the same three stacks as examples/app.ts.
  *
  * <p>Usage: {@code mvn -q compile exec:java -Dexec.args=OUTDIR}. Without OUTDIR the app
  * synthesizes into $CDK_OUTDIR (set by the CDK CLI) or cdk.out/.
@@ -59,6 +61,25 @@ public final class App {
         }
     }
 
+    /** Internet-free, with MLflow, a private JupyterLab and Code Editor space per user, and approved images. */
+    public static class SecureStudioWorkspaces extends Stack {
+        public final SecureStudio studio;
+
+        public SecureStudioWorkspaces(final Construct scope, final String id, final StackProps props) {
+            super(scope, id, props);
+            studio = SecureStudio.Builder.create(this, "Studio")
+                    .team(TEAM)
+                    .dataBuckets(DATA_BUCKETS)
+                    .users(USERS)
+                    .mlflow(true)
+                    .privateSpaces(StudioPrivateSpaces.builder().jupyterLab(true).codeEditor(true).build())
+                    .allowSharedSpaces(false)
+                    .customImages(true)
+                    .build();
+            studio.getImageCatalog().addImage("team-pytorch", StudioImageOptions.builder().tag("2026.11.1").build());
+        }
+    }
+
     public static software.amazon.awscdk.App buildApp(final String outdir) {
         software.amazon.awscdk.App app = outdir == null
                 ? new software.amazon.awscdk.App()
@@ -67,6 +88,7 @@ public final class App {
         new SecureStudioFirewall(app, "SecureStudioFirewall", StackProps.builder()
                 .env(Environment.builder().region("eu-west-1").build())
                 .build());
+        new SecureStudioWorkspaces(app, "SecureStudioWorkspaces", null);
         return app;
     }
 
