@@ -185,20 +185,24 @@ describe('SecureStudio valid edge cases synthesize', () => {
     expect(s.buckets.map((bucket) => bucket.node.id)).toEqual(['DataBucket', 'DataBucket2']);
   });
 
-  test('an allowed domain known only at deploy time passes SecureStudio\'s checks (EgressFirewall decides what it can do with it)', () => {
-    // idleTimeoutMinutes is checked after allowedDomains: its error proves allowedDomains passed.
-    expect(() => studio({ egress: StudioEgress.FIREWALL_READY, allowedDomains: ['.pypi.org', Fn.importValue('ExtraDomain')], ...LATER_FAILURE }))
-      .toThrow(LATER_MESSAGE);
-  });
-
-  test('a user name known only at deploy time passes SecureStudio\'s checks (StudioDomain makes the profile)', () => {
-    expect(() => studio({ users: [{ name: Fn.importValue('UserName'), persona: StudioPersona.MLOPS }], ...LATER_FAILURE })).toThrow(LATER_MESSAGE);
-  });
-
-  test('an idle timeout known only at deploy time passes SecureStudio\'s checks (StudioDomain compares it with its bounds)', () => {
-    const idleTimeoutMinutes = new CfnParameter(stackIn(), 'Idle', { type: 'Number' }).valueAsNumber;
-    // removalPolicy is checked after idleTimeoutMinutes: its error proves idleTimeoutMinutes passed.
-    expect(() => studio({ idleTimeoutMinutes, removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow('SecureStudio removalPolicy');
+  test('an allowed domain, a user name and an idle timeout known only at deploy time synthesize through every inner construct', () => {
+    const stack = stackIn();
+    const idleTimeoutMinutes = new CfnParameter(stack, 'Idle', { type: 'Number' }).valueAsNumber;
+    const userName = Fn.importValue('UserName');
+    const s = studio({
+      egress: StudioEgress.FIREWALL_READY,
+      allowedDomains: ['.pypi.org', Fn.importValue('ExtraDomain')],
+      users: [{ name: userName, persona: StudioPersona.MLOPS }],
+      idleTimeoutMinutes,
+    }, stack);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Domain', {
+      DefaultUserSettings: { JupyterLabAppSettings: { AppLifecycleManagement: { IdleSettings: { IdleTimeoutInMinutes: { Ref: 'Idle' } } } } },
+    });
+    Template.fromStack(s.studioUsers.stackOf(userName)).hasResourceProperties('AWS::SageMaker::UserProfile', {
+      UserProfileName: { 'Fn::ImportValue': 'UserName' },
+    });
+    expect(JSON.stringify(template.findResources('AWS::NetworkFirewall::RuleGroup'))).toContain('ExtraDomain');
   });
 
   test('the limits: 2 AZs, idle 60 and 525,600 minutes; a timeout over 8 hours raises the bound users may set', () => {
