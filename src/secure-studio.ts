@@ -11,7 +11,7 @@ import { StudioEgress, StudioEgressMode } from './network/studio-egress';
 import { pemProblem } from './private/ca-trust-script';
 import { checkChoice, checkRemovalPolicy, shown } from './private/choice-rules';
 import { addScopedStatements, denyTaggingBucketsIntoEnvironments, environmentBucketStatements, environmentBucketTags } from './private/environment-buckets';
-import { checkDomainEntries } from './private/network-validation';
+import { checkDomainEntries, checkZonesOfStack } from './private/network-validation';
 import { checkCodeArtifactRegion } from './private/package-mirror-rules';
 import { checkTeam } from './private/persona-rules';
 import { DATA_BUCKET_NAME, DATA_BUCKET_NAME_FORM } from './private/secure-studio-rules';
@@ -550,6 +550,7 @@ function validateZones(scope: Construct, props: SecureStudioProps): void {
     invalid(NAME, 'maxAzs', `${props.maxAzs} Availability Zone(s) requested`, 'a whole number of at least 2, so that Studio survives the loss of one AZ');
   }
   if (zones === undefined) {
+    checkZonesOfStack(scope, NAME, props.maxAzs ?? 2, undefined);
     return;
   }
   if (isUnresolved(zones)) {
@@ -560,6 +561,7 @@ function validateZones(scope: Construct, props: SecureStudioProps): void {
     invalid(NAME, 'availabilityZones', `${zones.length} Availability Zone(s) given`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
   }
   checkAvailabilityZones(scope, NAME, 'availabilityZones', zones);
+  checkZonesOfStack(scope, NAME, zones.length, zones);
 }
 
 /** The firewall's props: only with StudioEgress.FIREWALL_READY, and in the forms EgressFirewall takes. */

@@ -1,11 +1,10 @@
-import { CfnResource, ContextProvider, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { DnsBlockResponse, DnsFirewallMode, StudioDnsFirewall } from './dns-firewall';
 import { StudioEndpointService, StudioEndpointSet } from './endpoints';
@@ -16,7 +15,7 @@ import { ADDRESSES_PER_STUDIO_USER, AwsLimits } from '../private/aws-limits';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { collectEndpointServices, principalScopedEndpointStatement, validateOrganizationId } from '../private/endpoint-policy';
 import { inlinePrefixList } from '../private/inline-peers';
-import { checkBucketLocation, checkDomainEntries, checkPrivateSubnets, ipv4CidrProblem, requireLiteral } from '../private/network-validation';
+import { checkBucketLocation, checkDomainEntries, checkPrivateSubnets, checkZonesOfStack, ipv4CidrProblem, requireLiteral } from '../private/network-validation';
 import { policyDocumentLength } from '../private/policy-size';
 import { createResolverQueryLog } from '../private/resolver-query-log';
 import { lookupS3PrefixListId } from '../private/s3-prefix-list';
@@ -701,37 +700,8 @@ function requestedAzCount(scope: Construct, props: SecureStudioVpcProps): number
   if (!Number.isInteger(count) || count < 2) {
     invalid(NAME, prop, `${count} Availability Zone(s) requested`, 'at least 2 AZs, so that Studio survives the loss of one AZ');
   }
-  const stackAzs = Stack.of(scope).availabilityZones;
-  if (!stackAzsKnown(scope)) {
-    // The CLI looks the AZs up after this synthesis and runs it again: nothing to compare yet.
-    return count;
-  }
-  if (props.availabilityZones) {
-    const known = stackAzs.filter((zone) => !isUnresolved(zone));
-    const unknown = props.availabilityZones.find((zone) => known.length > 0 && !isUnresolved(zone) && !known.includes(zone));
-    if (unknown !== undefined) {
-      invalid(NAME, 'availabilityZones', `'${unknown}' is not one of the stack's Availability Zones (${known.join(', ')})`,
-        'Availability Zones of the stack\'s account and region');
-    }
-  } else if (count > stackAzs.length) {
-    invalid(NAME, 'maxAzs', `${count} AZs were asked for but the stack resolves only ${stackAzs.length}` +
-      (isUnresolved(Stack.of(scope).region) ? ' (an environment-agnostic stack sees 2)' : ''),
-    `at most ${stackAzs.length}, or give the stack an env (account and region) or list availabilityZones`);
-  }
+  checkZonesOfStack(scope, NAME, count, props.availabilityZones);
   return count;
-}
-
-/**
- * False while the AZs of a stack with an environment have not been looked up yet (aws-cdk-lib
- * then returns placeholders); an environment-agnostic stack always knows its two AZ tokens.
- */
-function stackAzsKnown(scope: Construct): boolean {
-  const stack = Stack.of(scope);
-  if (isUnresolved(stack.region) || isUnresolved(stack.account)) {
-    return true;
-  }
-  const { key } = ContextProvider.getKey(scope, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
-  return stack.node.tryGetContext(key) !== undefined;
 }
 
 /** Checks on the log destinations, the prefix list and the DNS names, on every path (created or adopted VPC). */

@@ -1,6 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { ContextProvider, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { domainEntryProblem } from './domain-names';
@@ -112,4 +113,41 @@ export function checkPrivateSubnets(construct: string, prop: string, vpc: ec2.IV
     }
   }
   return subnets;
+}
+
+/**
+ * False while the AZs of a stack with an environment have not been looked up yet (aws-cdk-lib
+ * then returns placeholders); an environment-agnostic stack always knows its two AZ tokens.
+ */
+function stackAzsKnown(scope: Construct): boolean {
+  const stack = Stack.of(scope);
+  if (isUnresolved(stack.region) || isUnresolved(stack.account)) {
+    return true;
+  }
+  const { key } = ContextProvider.getKey(scope, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+  return stack.node.tryGetContext(key) !== undefined;
+}
+
+/**
+ * Checks a request of `count` AZs (from `maxAzs`, or the listed `zones`) against the AZs the
+ * stack has, once they are known: a listed zone must be one of them, and `maxAzs` no more.
+ */
+export function checkZonesOfStack(scope: Construct, construct: string, count: number, zones: readonly string[] | undefined): void {
+  if (!stackAzsKnown(scope)) {
+    // The CLI looks the AZs up after this synthesis and runs it again: nothing to compare yet.
+    return;
+  }
+  const stackAzs = Stack.of(scope).availabilityZones;
+  if (zones) {
+    const known = stackAzs.filter((zone) => !isUnresolved(zone));
+    const unknown = zones.find((zone) => known.length > 0 && !isUnresolved(zone) && !known.includes(zone));
+    if (unknown !== undefined) {
+      invalid(construct, 'availabilityZones', `'${unknown}' is not one of the stack's Availability Zones (${known.join(', ')})`,
+        'Availability Zones of the stack\'s account and region');
+    }
+  } else if (count > stackAzs.length) {
+    invalid(construct, 'maxAzs', `${count} AZs were asked for but the stack resolves only ${stackAzs.length}` +
+      (isUnresolved(Stack.of(scope).region) ? ' (an environment-agnostic stack sees 2)' : ''),
+    `at most ${stackAzs.length}, or give the stack an env (account and region) or list availabilityZones`);
+  }
 }

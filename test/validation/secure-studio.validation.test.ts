@@ -163,6 +163,19 @@ describe('SecureStudio name and range rules, property-based', () => {
   });
 });
 
+describe('SecureStudio names itself when the stack cannot give the AZs asked for', () => {
+  test('maxAzs beyond the AZs of the stack, and a zone the stack does not have', () => {
+    expect(() => studio({ maxAzs: 3 })).toThrow(
+      'SecureStudio maxAzs: 3 AZs were asked for but the stack resolves only 2 (an environment-agnostic stack sees 2); ' +
+      'at most 2, or give the stack an env (account and region) or list availabilityZones');
+    const looked = () => new Stack(new App({ context: { [`availability-zones:account=${ACCOUNT}:region=eu-west-1`]: ['eu-west-1a', 'eu-west-1b'] } }),
+      'Test', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    expect(() => studio({ availabilityZones: ['eu-west-1a', 'eu-west-1c'] }, looked())).toThrow(
+      "SecureStudio availabilityZones: 'eu-west-1c' is not one of the stack's Availability Zones (eu-west-1a, eu-west-1b)");
+    expect(() => studio({ maxAzs: 2 }, looked())).not.toThrow();
+  });
+});
+
 describe('SecureStudio valid edge cases synthesize', () => {
   test('tokens for every prop that can take one: team, AZ names, DNS domains, bucket names, keys', () => {
     const stack = stackIn();
