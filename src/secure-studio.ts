@@ -54,6 +54,14 @@ export interface StudioUser {
    * @default - the SecureStudio's `privateSpaces`
    */
   readonly privateSpaces?: StudioPrivateSpaces;
+  /**
+   * Let the user's own apps connect to each other on TCP 8192-65535, as Studio Classic's apps
+   * did (`StudioUserProfileOptions.trafficBetweenOwnApps`); other users' apps still cannot.
+   * One more resource for the user.
+   *
+   * @default false
+   */
+  readonly trafficBetweenOwnApps?: boolean;
 }
 
 /**
@@ -379,6 +387,7 @@ export class SecureStudio extends Construct {
       executionRole: this.personaRole(user.persona),
       team: props.team,
       ownSecurityGroup: true,
+      trafficBetweenOwnApps: user.trafficBetweenOwnApps,
       privateSpaces: user.privateSpaces ?? props.privateSpaces,
     }));
   }

@@ -293,6 +293,22 @@ describe('500 users', () => {
   });
 });
 
+describe('traffic between one user\'s own apps', () => {
+  test('only the user who asks for it gets the ingress rule from its own group, on the Studio app ports', () => {
+    const { studio } = build({ users: [{ ...USERS[0], trafficBetweenOwnApps: true }, USERS[1]] });
+    const [alice, bob] = studio.userProfiles;
+    const ingressOf = (profile: typeof alice) => Template.fromStack(Stack.of(profile))
+      .findResources('AWS::EC2::SecurityGroupIngress', {
+        Properties: { GroupId: Match.anyValue(), SourceSecurityGroupId: Match.anyValue(), FromPort: 8192, ToPort: 65535 },
+      });
+    const aliceGroup = Stack.of(alice).resolve(alice.securityGroups[0].securityGroupId);
+    const aliceRules = Object.values(ingressOf(alice)) as any[];
+    expect(aliceRules.map((rule) => [rule.Properties.GroupId, rule.Properties.SourceSecurityGroupId])).toEqual([[aliceGroup, aliceGroup]]);
+    const bobGroup = Stack.of(bob).resolve(bob.securityGroups[0].securityGroupId);
+    expect((Object.values(ingressOf(bob)) as any[]).filter((rule) => JSON.stringify(rule).includes(JSON.stringify(bobGroup)))).toEqual([]);
+  });
+});
+
 describe('cdk-nag: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1', () => {
   test.each([
     ['internet-free', {}],
